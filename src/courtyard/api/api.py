@@ -1,0 +1,50 @@
+"""The JSON API: one NinjaAPI, each app mounts its router; errors map to responses here, once."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from courtyard.api.auth import ActiveSessionAuth, TokenAuth
+from courtyard.core.errors import ApplicationError
+from courtyard.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Courtyard API",
+    version="1",
+    description=(
+        "Everything a member can do in Courtyard, as JSON. Authenticate with a personal access token "
+        "(`Authorization: Bearer cy_…`, made on your account's security page) or the browser session."
+    ),
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "invalid", "message": "The request is not valid.", "details": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "not_authenticated", "message": "Sign in or send a valid API token."}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"code": "not_found", "message": "Not found."}, status=404)
+
+
+api.add_router("/people", people_router, tags=["people"])

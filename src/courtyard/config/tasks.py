@@ -1,0 +1,16 @@
+"""The Huey instance lives in settings (huey.contrib.djhuey); this module names the shared periodic jobs."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from courtyard.accounts.services import sessions_expire
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def purge_expired_sessions() -> None:
+    """Nightly: drop expired sessions from the store and close their records on the sessions page."""
+    call_command("clearsessions")
+    sessions_expire()

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from courtyard.api.api import api
+from courtyard.core import views as core_views
+
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("", include("courtyard.core.web.urls")),
+    path("people/", include("courtyard.people.web.urls")),
+    path("accounts/", include("courtyard.accounts.web.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler400 = "courtyard.core.views.bad_request"
+handler403 = "courtyard.core.views.permission_denied"
+handler404 = "courtyard.core.views.page_not_found"
+handler500 = "courtyard.core.views.server_error"

@@ -1,0 +1,57 @@
+"""Writes to the activity-facts ledger that insights read (ARCHITECTURE.md, convention 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from courtyard.core import clock
+from courtyard.core.models import Interaction, Participation
+
+
+def participation_record(
+    *,
+    member_id: int,
+    verb: str,
+    department_id: int | None,
+    occurred_at: dt.datetime | None = None,
+    group_id: int | None = None,
+    event_id: int | None = None,
+    object_type: str = "",
+    object_id: int | None = None,
+) -> Participation:
+    return Participation.objects.create(
+        member_id=member_id,
+        verb=verb,
+        department_id=department_id,
+        occurred_at=occurred_at or clock.now(),
+        group_id=group_id,
+        event_id=event_id,
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+def interaction_record(
+    *,
+    actor_id: int,
+    other_id: int,
+    kind: str,
+    actor_department_id: int | None,
+    other_department_id: int | None,
+    occurred_at: dt.datetime | None = None,
+    group_id: int | None = None,
+    event_id: int | None = None,
+) -> Interaction | None:
+    """Record that two people interacted. Interacting with oneself is not an interaction."""
+    if actor_id == other_id:
+        return None
+    return Interaction.objects.create(
+        actor_id=actor_id,
+        other_id=other_id,
+        kind=kind,
+        actor_department_id=actor_department_id,
+        other_department_id=other_department_id,
+        occurred_at=occurred_at or clock.now(),
+        group_id=group_id,
+        event_id=event_id,
+    )

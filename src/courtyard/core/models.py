@@ -1,0 +1,85 @@
+"""Cross-cutting records: the audit log and the activity-facts ledger.
+
+Both are append-only. Services write them; notifications, digests, insights and webhooks read them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, with namespaced actions such as ``people.profile.updated``."""
+
+    action = models.CharField(max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "audit entries"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["action", "created_at"], name="audit_action_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Participation(models.Model):
+    """One person took part in something: posted, replied, reacted, attended, met, thanked, answered.
+
+    Department is copied as it was at that moment, so history stays true after reorganizations.
+    """
+
+    member_id = models.BigIntegerField()
+    verb = models.CharField(max_length=40)
+    occurred_at = models.DateTimeField()
+    department_id = models.BigIntegerField(null=True, blank=True)
+    group_id = models.BigIntegerField(null=True, blank=True)
+    event_id = models.BigIntegerField(null=True, blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["occurred_at", "verb"], name="participation_time_idx"),
+            models.Index(fields=["member_id", "occurred_at"], name="participation_member_idx"),
+            models.Index(fields=["group_id", "occurred_at"], name="participation_group_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.verb} {self.occurred_at:%Y-%m-%d}"
+
+
+class Interaction(models.Model):
+    """One person interacted with another: a reply, a coffee pair that met, co-attendance, a kudos."""
+
+    actor_id = models.BigIntegerField()
+    other_id = models.BigIntegerField()
+    kind = models.CharField(max_length=40)
+    occurred_at = models.DateTimeField()
+    actor_department_id = models.BigIntegerField(null=True, blank=True)
+    other_department_id = models.BigIntegerField(null=True, blank=True)
+    group_id = models.BigIntegerField(null=True, blank=True)
+    event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["occurred_at", "kind"], name="interaction_time_idx"),
+            models.Index(fields=["actor_id", "occurred_at"], name="interaction_actor_idx"),
+            models.Index(fields=["other_id", "occurred_at"], name="interaction_other_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(actor_id=models.F("other_id")), name="interaction_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.kind} {self.other_id}"

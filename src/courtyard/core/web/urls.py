@@ -1,0 +1,8 @@
+from django.urls import path
+
+from courtyard.core.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("media/<path:name>", views.media, name="media"),
+]

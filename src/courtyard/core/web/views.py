@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils._os import safe_join
+from django.views.decorators.http import require_GET
+
+from courtyard.people.selectors import home_overview
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", home_overview(request.user))
+
+
+@login_required
+@require_GET
+def media(request: HttpRequest, name: str) -> FileResponse:
+    """Uploaded files (photos) are for signed-in members only, never public."""
+    try:
+        full_path = safe_join(str(settings.MEDIA_ROOT), name)
+    except Exception:  # noqa: BLE001 - a path outside MEDIA_ROOT is simply not found
+        raise Http404 from None
+    if not default_storage.exists(name):
+        raise Http404
+    content_type = mimetypes.guess_type(full_path)[0] or "application/octet-stream"
+    response = FileResponse(open(full_path, "rb"), content_type=content_type)  # noqa: SIM115 - FileResponse closes it
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,48 @@
+"""The only door to a profile: fetch and authorize in one step."""
+
+from __future__ import annotations
+
+from courtyard.accounts.models import User
+from courtyard.core.access import is_admin, parse_id, require_signed_in
+from courtyard.core.errors import NotFound
+from courtyard.people.models import Profile
+
+
+def access_profile(actor: User, profile_id: object) -> Profile:
+    """A profile the actor may view. Deactivated people are visible to admins only; others get a 404."""
+    require_signed_in(actor)
+    pk = parse_id(profile_id)
+    queryset = Profile.objects.select_related("user", "department", "team", "location", "manager")
+    if not is_admin(actor):
+        queryset = queryset.filter(is_active=True)
+    try:
+        return queryset.get(pk=pk)
+    except Profile.DoesNotExist:
+        raise NotFound("No such person in the directory.") from None
+
+
+def access_profile_for_edit(actor: User, profile_id: object) -> Profile:
+    profile = access_profile(actor, profile_id)
+    if not can_edit_profile(actor, profile):
+        raise NotFound("No such person in the directory.")
+    return profile
+
+
+def access_own_profile(actor: User) -> Profile:
+    require_signed_in(actor)
+    try:
+        return Profile.objects.select_related("user", "department", "team", "location", "manager").get(user=actor)
+    except Profile.DoesNotExist:
+        raise NotFound("Your account has no profile yet; ask a community admin.") from None
+
+
+def can_edit_profile(actor: User, profile: Profile) -> bool:
+    if not actor.is_authenticated:
+        return False
+    if actor.pk == profile.user_id:
+        return True
+    return is_admin(actor)
+
+
+def can_see_all_fields(actor: User, profile: Profile) -> bool:
+    return can_edit_profile(actor, profile)

@@ -1,0 +1,182 @@
+"""Reads for people. Each selector owns its joins and prefetches so pages run a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+
+from courtyard.core import clock
+from courtyard.people.domain.directory import newcomer_since, normalize_text
+from courtyard.people.models import Department, Location, Profile, Tag, Team
+from courtyard.people.search import profiles_matching
+
+SORTS = ("relevance", "name", "newest", "department")
+OPTIONS_CACHE_SECONDS = 300
+
+
+@dataclasses.dataclass(frozen=True)
+class DirectoryQuery:
+    q: str = ""
+    department: int | None = None
+    team: int | None = None
+    location: int | None = None
+    interest: str = ""
+    skill: str = ""
+    newcomer: bool = False
+    sort: str = "relevance"
+    include_inactive: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.q or self.department or self.team or self.location or self.interest or self.skill or self.newcomer
+        )
+
+
+def _tag_prefetches() -> list[Prefetch[Any]]:
+    return [
+        Prefetch("interests", queryset=Tag.objects.only("id", "name", "slug", "kind")),
+        Prefetch("skills", queryset=Tag.objects.only("id", "name", "slug", "kind")),
+    ]
+
+
+def directory_queryset(query: DirectoryQuery) -> QuerySet[Profile]:
+    profiles = Profile.objects.select_related("department", "team", "location", "user").defer(
+        "search_document", "bio"
+    )
+    if not query.include_inactive:
+        profiles = profiles.filter(is_active=True)
+    if query.department:
+        department = Department.objects.filter(pk=query.department).only("path").first()
+        if department is None:
+            return profiles.none()
+        # A department includes its sub-departments.
+        profiles = profiles.filter(department_id__in=department_subtree_ids(department))
+    if query.team:
+        profiles = profiles.filter(team_id=query.team)
+    if query.location:
+        profiles = profiles.filter(location_id=query.location)
+    if query.interest:
+        profiles = profiles.filter(interests__kind=Tag.Kind.INTEREST, interests__slug=query.interest)
+    if query.skill:
+        profiles = profiles.filter(skills__kind=Tag.Kind.SKILL, skills__slug=query.skill)
+    if query.newcomer:
+        today = clock.now().date()
+        profiles = profiles.filter(start_date__gte=newcomer_since(today, settings.NEWCOMER_DAYS), start_date__lte=today)
+    sort = query.sort if query.sort in SORTS else "relevance"
+    if query.q.strip():
+        profiles = profiles_matching(profiles, query.q, rank=sort == "relevance")
+    if sort == "newest":
+        profiles = profiles.order_by("-start_date", "full_name", "id")
+    elif sort == "department":
+        profiles = profiles.order_by("department__path", "full_name", "id")
+    elif sort == "name" or not query.q.strip():
+        profiles = profiles.order_by("full_name", "id")
+    return profiles
+
+
+def department_subtree_ids(department: Department) -> list[int]:
+    """The department and all departments below it (the tree is small; the path prefix finds them)."""
+    prefix = department.path + " / "
+    return [department.pk, *Department.objects.filter(path__startswith=prefix).values_list("pk", flat=True)]
+
+
+def directory_page(query: DirectoryQuery, page_number: int | str | None, per_page: int | None = None) -> Page[Profile]:
+    """One page of the directory: a count, the rows, and two prefetches, whatever the page size."""
+    paginator = Paginator(
+        directory_queryset(query).prefetch_related(*_tag_prefetches()), per_page or settings.DIRECTORY_PAGE_SIZE
+    )
+    return paginator.get_page(page_number)
+
+
+def directory_filter_options() -> dict[str, Any]:
+    """Departments and locations for the filter menus; they change rarely, so they are cached."""
+    options = cache.get("people:directory-options")
+    if options is None:
+        options = {
+            "departments": list(Department.objects.values("id", "path", "depth").order_by("path")),
+            "locations": list(Location.objects.values("id", "name").order_by("name")),
+        }
+        cache.set("people:directory-options", options, OPTIONS_CACHE_SECONDS)
+    return options
+
+
+def directory_options_invalidate() -> None:
+    cache.delete("people:directory-options")
+
+
+def teams_for_department(department_id: int | None) -> list[dict[str, Any]]:
+    if not department_id:
+        return []
+    return list(Team.objects.filter(department_id=department_id).values("id", "name").order_by("name")[:500])
+
+
+def profile_detail(profile: Profile) -> dict[str, Any]:
+    """What a profile page shows besides the profile itself: tags, manager and direct reports."""
+    reports = list(
+        Profile.objects.filter(manager=profile, is_active=True)
+        .select_related("department")
+        .only("id", "full_name", "preferred_name", "title", "photo", "department__path")
+        .order_by("full_name")[:50]
+    )
+    return {
+        "interests": list(profile.interests.all()),
+        "skills": list(profile.skills.all()),
+        "reports": reports,
+    }
+
+
+def tag_suggestions(kind: str, prefix: str, limit: int = 10) -> list[str]:
+    """Autocomplete for the shared vocabularies: names starting with the typed text, most used first."""
+    text = normalize_text(prefix).strip()
+    if kind not in Tag.Kind.values or not text:
+        return []
+    slug_prefix = "-".join(text.split())
+    return list(
+        Tag.objects.filter(kind=kind, slug__startswith=slug_prefix).order_by("name").values_list("name", flat=True)[:limit]
+    )
+
+
+def profile_for_user(user_id: int) -> Profile | None:
+    return Profile.objects.select_related("department").filter(user_id=user_id).first()
+
+
+def home_overview(user: Any) -> dict[str, Any]:
+    """The home page: who is new, and people who share the member's interests."""
+    from django.db.models import Count, Q
+
+    profile = Profile.objects.filter(user=user).select_related("department").first()
+    today = clock.now().date()
+    newcomers = list(
+        Profile.objects.filter(
+            is_active=True, start_date__gte=newcomer_since(today, settings.NEWCOMER_DAYS), start_date__lte=today
+        )
+        .select_related("department")
+        .order_by("-start_date", "id")[:6]
+    )
+    similar: list[Profile] = []
+    interest_ids: list[int] = []
+    if profile is not None:
+        interest_ids = list(profile.interests.values_list("id", flat=True))
+    if interest_ids and profile is not None:
+        similar = list(
+            Profile.objects.filter(is_active=True, interests__in=interest_ids)
+            .exclude(pk=profile.pk)
+            .annotate(shared=Count("interests", filter=Q(interests__in=interest_ids)))
+            .select_related("department")
+            .order_by("-shared", "full_name")[:6]
+        )
+    return {"profile": profile, "newcomers": newcomers, "similar": similar}
+
+
+def directory_slice(query: DirectoryQuery, *, offset: int, limit: int) -> tuple[int, list[Profile]]:
+    """A window of the directory for the API: a count, the rows and two prefetches."""
+    queryset = directory_queryset(query)
+    count = queryset.count()
+    rows = list(queryset.prefetch_related(*_tag_prefetches())[offset : offset + limit]) if offset < count else []
+    return count, rows

@@ -1,0 +1,272 @@
+"""Writes for people: profiles, photos, the department tree, tag vocabularies."""
+
+from __future__ import annotations
+
+import io
+import zoneinfo
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from courtyard.accounts.models import User
+from courtyard.core.access import is_admin
+from courtyard.core.audit import audit_record
+from courtyard.core.errors import ApplicationError, PermissionDenied
+from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
+from courtyard.people.models import Department, Location, Profile, Tag, Team
+
+PATH_SEPARATOR = " / "
+PHOTO_SIZE = 512
+
+# Fields a member edits on their own profile; the rest come from the organization (admins, import).
+SELF_EDITABLE = frozenset(
+    {
+        "preferred_name", "pronouns", "location", "timezone", "languages",
+        "interests", "skills", "ask_me_about", "bio", "hidden_fields",
+    }
+)
+ADMIN_EDITABLE = SELF_EDITABLE | {"full_name", "title", "department", "team", "manager", "start_date", "employee_id"}
+
+
+@lru_cache(maxsize=1)
+def valid_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def timezone_validate(name: str) -> str:
+    name = (name or "").strip()
+    if name not in valid_timezones():
+        raise ApplicationError(f"“{name}” is not a known time zone (use a name like Europe/Berlin).", code="bad_timezone")
+    return name
+
+
+def department_path_split(path: str) -> list[str]:
+    """"Engineering / Platform", "Engineering > Platform" and "Engineering/Platform" are the same path."""
+    normalized = path.replace(">", "/")
+    return [" ".join(part.split()) for part in normalized.split("/") if part.strip()]
+
+
+def department_ensure_path(path: str) -> Department | None:
+    """The department at this path, creating missing levels of the tree."""
+    parts = department_path_split(path)
+    parent: Department | None = None
+    for depth, name in enumerate(parts):
+        full_path = PATH_SEPARATOR.join(parts[: depth + 1])
+        parent, _ = Department.objects.get_or_create(
+            path=full_path, defaults={"name": name, "parent": parent, "depth": depth}
+        )
+    return parent
+
+
+def team_ensure(name: str, department: Department | None) -> Team | None:
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    team, _ = Team.objects.get_or_create(name=name, department=department)
+    return team
+
+
+def location_ensure(name: str, timezone: str = "") -> Location | None:
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    location, created = Location.objects.get_or_create(name=name, defaults={"timezone": timezone})
+    if not created and timezone and not location.timezone:
+        location.timezone = timezone
+        location.save(update_fields=["timezone"])
+    return location
+
+
+def tags_resolve(kind: str, names: Iterable[str]) -> list[Tag]:
+    """Tags of one vocabulary by name, created when new; "Rock climbing" and "rock-climbing" are one tag."""
+    wanted = {slugify_tag(name): name for name in split_tag_names(list(names))}
+    existing = {tag.slug: tag for tag in Tag.objects.filter(kind=kind, slug__in=wanted)}
+    missing = [Tag(kind=kind, name=name, slug=slug) for slug, name in wanted.items() if slug not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.slug: tag for tag in Tag.objects.filter(kind=kind, slug__in=wanted)}
+    return [existing[slug] for slug in wanted if slug in existing]
+
+
+def profile_search_document(profile: Profile) -> str:
+    return build_search_document(
+        full_name=profile.full_name,
+        preferred_name=profile.preferred_name,
+        email=profile.user.email,
+        title=profile.title,
+        department_path=profile.department.path if profile.department else "",
+        team=profile.team.name if profile.team else "",
+        location=profile.location.name if profile.location else "",
+        interests=[tag.name for tag in profile.interests.all()],
+        skills=[tag.name for tag in profile.skills.all()],
+        ask_me_about=profile.ask_me_about,
+        languages=profile.languages,
+    )
+
+
+def profile_search_refresh(profile: Profile) -> None:
+    document = profile_search_document(profile)
+    if document != profile.search_document:
+        profile.search_document = document
+        Profile.objects.filter(pk=profile.pk).update(search_document=document)
+
+
+def manager_check(profile: Profile, manager: Profile | None) -> None:
+    """A manager must exist, be someone else, and not sit below the person in the reporting line."""
+    if manager is None:
+        return
+    if manager.pk == profile.pk:
+        raise ApplicationError("A person cannot be their own manager.", code="manager_cycle")
+    seen = {profile.pk}
+    current: Profile | None = manager
+    while current is not None:
+        if current.pk in seen:
+            raise ApplicationError(
+                f"{manager.display_name} reports (directly or not) to {profile.display_name}: that would be a cycle.",
+                code="manager_cycle",
+            )
+        seen.add(current.pk)
+        current = current.manager if current.manager_id else None
+
+
+@transaction.atomic
+def profile_create(
+    *,
+    email: str,
+    full_name: str,
+    actor: User | None = None,
+    password: str | None = None,
+    is_admin: bool = False,
+    **fields: Any,
+) -> Profile:
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(f"Someone with the address {email} already exists.", code="duplicate_email")
+    user = User.objects.create_user(email, password, is_staff=is_admin, is_superuser=is_admin)
+    interests = fields.pop("interests", [])
+    skills = fields.pop("skills", [])
+    profile = Profile.objects.create(user=user, full_name=full_name.strip(), **fields)
+    if interests:
+        profile.interests.set(tags_resolve(Tag.Kind.INTEREST, interests))
+    if skills:
+        profile.skills.set(tags_resolve(Tag.Kind.SKILL, skills))
+    profile_search_refresh(profile)
+    audit_record(action="people.profile.created", actor=actor, target=profile, data={"email": email})
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor: User, profile: Profile, data: dict[str, Any]) -> Profile:
+    """Change a profile. Members change their own personal fields; admins change any field of anyone."""
+    acting_as_admin = is_admin(actor)
+    if not acting_as_admin and actor.pk != profile.user_id:
+        raise PermissionDenied("You can only edit your own profile.")
+    allowed = ADMIN_EDITABLE if acting_as_admin else SELF_EDITABLE
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise PermissionDenied(
+            "These fields are managed by your community admins: " + ", ".join(refused) + ".", code="field_not_editable"
+        )
+    changed: list[str] = []
+    for field, value in data.items():
+        if field in {"interests", "skills"}:
+            continue
+        if field == "timezone":
+            value = timezone_validate(value)
+        if field == "hidden_fields":
+            unknown = set(value) - set(Profile.OPTIONAL_FIELDS)
+            if unknown:
+                raise ApplicationError(f"Unknown fields to hide: {', '.join(sorted(unknown))}.", code="bad_field")
+            value = sorted(set(value))
+        if field == "manager":
+            manager_check(profile, value)
+        if field == "full_name" and not str(value).strip():
+            raise ApplicationError("The full name cannot be empty.", code="required")
+        if getattr(profile, field) != value:
+            setattr(profile, field, value)
+            changed.append(field)
+    if changed:
+        profile.save()
+    for kind, field in ((Tag.Kind.INTEREST, "interests"), (Tag.Kind.SKILL, "skills")):
+        if field in data:
+            tags = tags_resolve(kind, data[field])
+            before = set(getattr(profile, field).values_list("pk", flat=True))
+            if before != {tag.pk for tag in tags}:
+                getattr(profile, field).set(tags)
+                changed.append(field)
+    if changed:
+        profile_search_refresh(profile)
+        audit_record(action="people.profile.updated", actor=actor, target=profile, data={"fields": sorted(changed)})
+    return profile
+
+
+def _photo_bytes(upload: UploadedFile) -> bytes:
+    if upload.size is not None and upload.size > settings.PHOTO_MAX_BYTES:
+        raise ApplicationError(
+            f"The photo is larger than {settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB.", code="photo_too_large"
+        )
+    try:
+        with Image.open(upload) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
+                raise ApplicationError("Upload a JPEG, PNG, WebP or GIF image.", code="photo_format")
+            if image.width * image.height > 40_000_000:
+                raise ApplicationError("The photo has too many pixels.", code="photo_too_large")
+            image = ImageOps.exif_transpose(image)
+            image = ImageOps.fit(image.convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE), method=Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85, optimize=True)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise ApplicationError("That file is not an image we can read.", code="photo_unreadable") from exc
+
+
+@transaction.atomic
+def profile_photo_set(*, actor: User, profile: Profile, upload: UploadedFile) -> Profile:
+    """Store a square, resized JPEG of the uploaded image; the original is not kept (it may carry EXIF data)."""
+    if actor.pk != profile.user_id and not is_admin(actor):
+        raise PermissionDenied("You can only change your own photo.")
+    data = _photo_bytes(upload)
+    old = profile.photo.name if profile.photo else ""
+    profile.photo.save(f"{profile.pk}.jpg", ContentFile(data), save=True)
+    if old and old != profile.photo.name:
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    audit_record(action="people.profile.photo_set", actor=actor, target=profile)
+    return profile
+
+
+@transaction.atomic
+def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
+    if actor.pk != profile.user_id and not is_admin(actor):
+        raise PermissionDenied("You can only change your own photo.")
+    if profile.photo:
+        name = profile.photo.name
+        storage = profile.photo.storage
+        profile.photo = ""
+        profile.save(update_fields=["photo", "updated_at"])
+        transaction.on_commit(lambda: storage.delete(name))
+        audit_record(action="people.profile.photo_removed", actor=actor, target=profile)
+    return profile
+
+
+@transaction.atomic
+def member_set_active(*, actor: User, profile: Profile, active: bool) -> Profile:
+    """Deactivate (keep the data, end sign-in) or reactivate a member. Admins only."""
+    if not is_admin(actor):
+        raise PermissionDenied("Only community admins can deactivate members.")
+    if actor.pk == profile.user_id and not active:
+        raise ApplicationError("You cannot deactivate yourself.", code="self_deactivation")
+    if profile.is_active != active:
+        Profile.objects.filter(pk=profile.pk).update(is_active=active)
+        User.objects.filter(pk=profile.user_id).update(is_active=active)
+        profile.is_active = active
+        profile.user.is_active = active
+        audit_record(
+            action="people.member.reactivated" if active else "people.member.deactivated", actor=actor, target=profile
+        )
+    return profile

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from courtyard.people.web import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("tags/", views.tag_autocomplete, name="tag_autocomplete"),
+    path("teams/", views.team_options, name="team_options"),
+    path("me/edit/", views.profile_edit, name="profile_edit_self"),
+    path("<str:profile_id>/", views.profile_page, name="profile"),
+    path("<str:profile_id>/edit/", views.profile_edit, name="profile_edit"),
+    path("<str:profile_id>/photo/", views.profile_photo, name="profile_photo"),
+    path("<str:profile_id>/active/", views.profile_set_active, name="profile_set_active"),
+]

@@ -1,0 +1,183 @@
+"""Directory and profile pages: parse, access, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courtyard.core import clock
+from courtyard.core.access import is_admin
+from courtyard.core.errors import ApplicationError
+from courtyard.core.htmx import render_page
+from courtyard.people import selectors, services
+from courtyard.people.access import (
+    access_own_profile,
+    access_profile,
+    access_profile_for_edit,
+    can_edit_profile,
+    can_see_all_fields,
+)
+from courtyard.people.domain.directory import is_newcomer, tenure_years, visible_optional_fields
+from courtyard.people.models import Profile
+from courtyard.people.web.forms import FIELD_LABELS, DirectoryFilterForm, PhotoForm, ProfileForm
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET)
+    options = selectors.directory_filter_options()
+    context: dict[str, Any] = {"form": form, "options": options}
+    if not form.is_valid():
+        context["page"] = None
+        return render_page(request, "people/directory.html", "people/partials/_results.html", context, status=400)
+    query = form.to_query(include_inactive=False)
+    context["page"] = selectors.directory_page(query, form.cleaned_data.get("page"))
+    context["query"] = query
+    context["teams"] = selectors.teams_for_department(query.department)
+    return render_page(request, "people/directory.html", "people/partials/_results.html", context)
+
+
+@login_required
+@require_GET
+def tag_autocomplete(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the interests and skills inputs (a <datalist> for htmx, JSON otherwise)."""
+    kind = request.GET.get("kind", "")
+    text = (request.GET.get("q") or request.GET.get(f"{kind}s") or "")[-200:]
+    # The input holds a comma-separated list: suggest for the word being typed.
+    current = text.rsplit(",", 1)[-1].strip()
+    names = selectors.tag_suggestions(kind, current)
+    if request.htmx:
+        prefix = text.rsplit(",", 1)[0] + ", " if "," in text else ""
+        return render(request, "people/partials/_tag_options.html", {"names": names, "prefix": prefix})
+    return JsonResponse({"suggestions": names})
+
+
+@login_required
+@require_GET
+def team_options(request: HttpRequest) -> HttpResponse:
+    try:
+        department_id = int(request.GET.get("department") or 0)
+    except ValueError:
+        department_id = 0
+    return render(request, "people/partials/_team_options.html", {"teams": selectors.teams_for_department(department_id)})
+
+
+@login_required
+@require_GET
+def profile_page(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = access_profile(request.user, profile_id)
+    visible = visible_optional_fields(
+        Profile.OPTIONAL_FIELDS, profile.hidden_fields, viewer_sees_all=can_see_all_fields(request.user, profile)
+    )
+    today = clock.now().date()
+    context = {
+        "profile": profile,
+        "visible": visible,
+        "can_edit": can_edit_profile(request.user, profile),
+        "viewer_is_admin": is_admin(request.user),
+        "is_self": profile.user_id == request.user.pk,
+        "newcomer": is_newcomer(profile.start_date, today, settings.NEWCOMER_DAYS),
+        "tenure": tenure_years(profile.start_date, today),
+        "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)),
+        **selectors.profile_detail(profile),
+    }
+    return render(request, "people/profile.html", context)
+
+
+def _profile_changes(form: ProfileForm, profile: Profile) -> dict[str, Any]:
+    data = form.cleaned_data
+    changes: dict[str, Any] = {
+        "preferred_name": data["preferred_name"].strip(),
+        "pronouns": data["pronouns"].strip(),
+        "location": data["location"],
+        "timezone": data["timezone"],
+        "languages": data["languages"].strip(),
+        "interests": data["interests"],
+        "skills": data["skills"],
+        "ask_me_about": data["ask_me_about"].strip(),
+        "bio": data["bio"],
+        "hidden_fields": [f for f in Profile.OPTIONAL_FIELDS if f not in set(data["visible_fields"])],
+    }
+    if form.admin:
+        department = data["department"]
+        manager = None
+        if data["manager_email"]:
+            manager = Profile.objects.filter(user__email__iexact=data["manager_email"]).first()
+            if manager is None:
+                raise ApplicationError(_("Nobody in the directory has the address %s.") % data["manager_email"])
+        changes.update(
+            full_name=data["full_name"].strip(),
+            title=data["title"].strip(),
+            department=department,
+            team=services.team_ensure(data["team"], department),
+            manager=manager,
+            start_date=data["start_date"],
+        )
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
+    profile = access_own_profile(request.user) if profile_id is None else access_profile_for_edit(request.user, profile_id)
+    admin = is_admin(request.user)
+    detail = selectors.profile_detail(profile)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, admin=admin)
+        if form.is_valid():
+            try:
+                services.profile_update(actor=request.user, profile=profile, data=_profile_changes(form, profile))
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                if profile.user_id == request.user.pk:
+                    request.session["cy_tz"] = profile.timezone
+                messages.success(request, _("Profile saved."))
+                return redirect("people:profile", profile_id=profile.pk)
+        status = 400
+    else:
+        form = ProfileForm(initial=ProfileForm.initial_for(profile, detail["interests"], detail["skills"]), admin=admin)
+        status = 200
+    context = {
+        "profile": profile,
+        "form": form,
+        "photo_form": PhotoForm(),
+        "field_labels": FIELD_LABELS,
+        "timezones": ProfileForm.timezone_choices(),
+    }
+    return render(request, "people/profile_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def profile_photo(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = access_profile_for_edit(request.user, profile_id)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["remove"]:
+        services.profile_photo_remove(actor=request.user, profile=profile)
+        messages.success(request, _("Photo removed."))
+    elif form.is_valid() and form.cleaned_data["photo"]:
+        services.profile_photo_set(actor=request.user, profile=profile, upload=form.cleaned_data["photo"])
+        messages.success(request, _("Photo updated."))
+    else:
+        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors) or _("Choose a photo to upload.")
+        raise ApplicationError(_("The photo was not changed: %s") % problems, code="photo_invalid")
+    return redirect("people:profile_edit", profile_id=profile.pk)
+
+
+@login_required
+@require_POST
+def profile_set_active(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = access_profile_for_edit(request.user, profile_id)
+    active = request.POST.get("active") == "1"
+    services.member_set_active(actor=request.user, profile=profile, active=active)
+    messages.success(request, _("Member reactivated.") if active else _("Member deactivated; their data is kept."))
+    return redirect("people:profile", profile_id=profile.pk)
