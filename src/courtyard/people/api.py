@@ -196,7 +196,9 @@ def locations(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/tags", response=list[str], summary="Autocomplete interests or skills")
-def tags(request: HttpRequest, kind: Literal["interest", "skill"], q: str = Field("", max_length=60)) -> list[str]:
+def tags(
+    request: HttpRequest, kind: Literal["interest", "skill"], q: str = Query("", max_length=60)
+) -> list[str]:
     require_signed_in(request.user)
     return selectors.tag_suggestions(kind, q)
 
