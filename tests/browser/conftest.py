@@ -53,7 +53,7 @@ def sign_in(live_server, page):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live_server.url}/")
 
     return _sign_in
