@@ -287,7 +287,7 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # --- Product settings -----------------------------------------------------------------------
 NEWCOMER_DAYS = env_int("NEWCOMER_DAYS", 90)
 DIRECTORY_PAGE_SIZE = 24
-API_TOKEN_PREFIX = "cy_"
+API_TOKEN_PREFIX = "cy_"  # noqa: S105 - a public prefix that makes leaked tokens recognizable
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from courtyard.core import clock
 from courtyard.core.access import require_signed_in
 from courtyard.core.errors import ApplicationError
+from courtyard.core.http import ApiRequest
 from courtyard.people import selectors, services
 from courtyard.people.access import access_own_profile, access_profile, can_see_all_fields
 from courtyard.people.domain.directory import is_newcomer, visible_optional_fields
@@ -138,8 +138,8 @@ def person_out(profile: Profile, viewer: Any, *, detail: bool = False) -> dict[s
 
 
 @router.get("/", response=PeoplePage, summary="Search and filter the directory")
-def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str, Any]:
-    require_signed_in(request.user)
+def people_list(request: ApiRequest, filters: Query[PeopleFilters]) -> dict[str, Any]:
+    require_signed_in(request.auth)
     query = selectors.DirectoryQuery(
         q=filters.q, department=filters.department, team=filters.team, location=filters.location,
         interest=filters.interest, skill=filters.skill, newcomer=filters.newcomer,
@@ -150,18 +150,18 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str
         "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [person_out(p, request.user) for p in profiles],
+        "items": [person_out(p, request.auth) for p in profiles],
     }
 
 
 @router.get("/me", response=PersonDetailOut, summary="Your own profile")
-def me_read(request: HttpRequest) -> dict[str, Any]:
-    return person_out(access_own_profile(request.user), request.user, detail=True)
+def me_read(request: ApiRequest) -> dict[str, Any]:
+    return person_out(access_own_profile(request.auth), request.auth, detail=True)
 
 
 @router.patch("/me", response={200: PersonDetailOut, 400: Error, 403: Error}, summary="Change your own profile")
-def me_update(request: HttpRequest, payload: MeUpdate) -> dict[str, Any]:
-    profile = access_own_profile(request.user)
+def me_update(request: ApiRequest, payload: MeUpdate) -> dict[str, Any]:
+    profile = access_own_profile(request.auth)
     data = payload.dict(exclude_unset=True)
     changes: dict[str, Any] = {}
     for field, value in data.items():
@@ -178,33 +178,33 @@ def me_update(request: HttpRequest, payload: MeUpdate) -> dict[str, Any]:
             changes[field] = value if value is not None else []
     if "timezone" in changes and not changes["timezone"]:
         raise ApplicationError("The time zone cannot be empty.", code="bad_timezone")
-    services.profile_update(actor=request.user, profile=profile, data=changes)
-    return person_out(access_own_profile(request.user), request.user, detail=True)
+    services.profile_update(actor=request.auth, profile=profile, data=changes)
+    return person_out(access_own_profile(request.auth), request.auth, detail=True)
 
 
 @router.get("/departments", response=list[DepartmentRef], summary="The department tree, flattened")
-def departments(request: HttpRequest) -> list[dict[str, Any]]:
-    require_signed_in(request.user)
+def departments(request: ApiRequest) -> list[dict[str, Any]]:
+    require_signed_in(request.auth)
     return [{"id": d["id"], "name": d["path"].rsplit(" / ", 1)[-1], "path": d["path"]}
             for d in selectors.directory_filter_options()["departments"]]
 
 
 @router.get("/locations", response=list[Ref], summary="Locations")
-def locations(request: HttpRequest) -> list[dict[str, Any]]:
-    require_signed_in(request.user)
+def locations(request: ApiRequest) -> list[dict[str, Any]]:
+    require_signed_in(request.auth)
     return selectors.directory_filter_options()["locations"]
 
 
 @router.get("/tags", response=list[str], summary="Autocomplete interests or skills")
 def tags(
-    request: HttpRequest, kind: Literal["interest", "skill"], q: str = Query("", max_length=60)
+    request: ApiRequest, kind: Literal["interest", "skill"], q: str = Query("", max_length=60)
 ) -> list[str]:
-    require_signed_in(request.user)
+    require_signed_in(request.auth)
     return selectors.tag_suggestions(kind, q)
 
 
 @router.get("/{person_id}", response=PersonDetailOut, summary="One person")
-def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    return person_out(access_profile(request.user, person_id), request.user, detail=True)
+def person_detail(request: ApiRequest, person_id: int) -> dict[str, Any]:
+    return person_out(access_profile(request.auth, person_id), request.auth, detail=True)
 
 

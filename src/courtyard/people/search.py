@@ -33,12 +33,12 @@ def profiles_matching(queryset: QuerySet[Profile], query: str, *, rank: bool) ->
             )
         return queryset
     expression = fts5_match_expression(tokens)
-    queryset = queryset.extra(  # noqa: S610
+    queryset = queryset.extra(
         where=["people_profile.id IN (SELECT rowid FROM people_profile_fts WHERE people_profile_fts MATCH %s)"],
         params=[expression],
     )
     if rank:
-        queryset = queryset.extra(  # noqa: S610
+        queryset = queryset.extra(
             select={
                 "search_rank": "(SELECT -bm25(people_profile_fts) FROM people_profile_fts"
                 " WHERE people_profile_fts MATCH %s AND rowid = people_profile.id)"

@@ -110,7 +110,7 @@ def directory_options_invalidate() -> None:
     cache.delete("people:directory-options")
 
 
-def teams_for_department(department_id: int | None) -> list[dict[str, Any]]:
+def teams_for_department(department_id: int | None) -> list[Any]:
     if not department_id:
         return []
     return list(Team.objects.filter(department_id=department_id).values("id", "name").order_by("name")[:500])

@@ -217,10 +217,10 @@ def _photo_bytes(upload: UploadedFile) -> bytes:
                 raise ApplicationError("Upload a JPEG, PNG, WebP or GIF image.", code="photo_format")
             if image.width * image.height > 40_000_000:
                 raise ApplicationError("The photo has too many pixels.", code="photo_too_large")
-            image = ImageOps.exif_transpose(image)
-            image = ImageOps.fit(image.convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE), method=Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(image) or image
+            square = ImageOps.fit(upright.convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE), method=Image.Resampling.LANCZOS)
             out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
+            square.save(out, format="JPEG", quality=85, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
         raise ApplicationError("That file is not an image we can read.", code="photo_unreadable") from exc
@@ -245,7 +245,7 @@ def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
     if actor.pk != profile.user_id and not is_admin(actor):
         raise PermissionDenied("You can only change your own photo.")
     if profile.photo:
-        name = profile.photo.name
+        name = str(profile.photo.name)
         storage = profile.photo.storage
         profile.photo = ""
         profile.save(update_fields=["photo", "updated_at"])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courtyard.accounts import selectors, services
 from courtyard.core.access import parse_id, require_admin
 from courtyard.core.errors import ApplicationError
+from courtyard.core.http import AuthedRequest
 
 
 class TokenForm(forms.Form):
@@ -50,7 +51,7 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-def _security_context(request: HttpRequest, **extra: object) -> dict[str, object]:
+def _security_context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     return {
         **selectors.security_overview(request.user, current_session_key=request.session.session_key),
         "token_form": TokenForm(),
@@ -59,13 +60,13 @@ def _security_context(request: HttpRequest, **extra: object) -> dict[str, object
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/security.html", _security_context(request))
 
 
 @login_required
 @require_POST
-def session_revoke(request: HttpRequest, session_id: str) -> HttpResponse:
+def session_revoke(request: AuthedRequest, session_id: str) -> HttpResponse:
     services.session_revoke(actor=request.user, session_id=parse_id(session_id))
     messages.success(request, _("That session has been signed out."))
     return redirect("account_security")
@@ -73,7 +74,7 @@ def session_revoke(request: HttpRequest, session_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def sessions_revoke_others(request: HttpRequest) -> HttpResponse:
+def sessions_revoke_others(request: AuthedRequest) -> HttpResponse:
     count = services.sessions_revoke_others(actor=request.user, keep_session_key=request.session.session_key)
     messages.success(request, _("Signed out of %d other sessions.") % count)
     return redirect("account_security")
@@ -81,7 +82,7 @@ def sessions_revoke_others(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return render(request, "accounts/security.html", {**_security_context(request), "token_form": form}, status=400)
@@ -93,7 +94,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: str) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token_id=parse_id(token_id))
     messages.success(request, _("The token has been revoked; it no longer works."))
     return redirect("account_security")
@@ -101,7 +102,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_new(request: HttpRequest) -> HttpResponse:
+def invitation_new(request: AuthedRequest) -> HttpResponse:
     require_admin(request.user)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -38,7 +38,7 @@ def initials_avatar(name: str, size: int = 48) -> SafeString:
     """A generated avatar for people without a photo: initials on a colour derived from the name."""
     words = [w for w in (name or "?").split() if w]
     initials = "".join(w[0] for w in words[:2]).upper() or "?"
-    colour = AVATAR_COLOURS[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(AVATAR_COLOURS)]
+    colour = AVATAR_COLOURS[int(hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest(), 16) % len(AVATAR_COLOURS)]
     return format_html(
         '<svg class="avatar" width="{0}" height="{0}" viewBox="0 0 40 40" aria-hidden="true" focusable="false">'
         '<circle cx="20" cy="20" r="20" fill="{1}"/>'

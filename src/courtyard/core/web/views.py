@@ -5,23 +5,24 @@ import mimetypes
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
+from courtyard.core.http import AuthedRequest
 from courtyard.people.selectors import home_overview
 
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/home.html", home_overview(request.user))
 
 
 @login_required
 @require_GET
-def media(request: HttpRequest, name: str) -> FileResponse:
+def media(request: AuthedRequest, name: str) -> FileResponse:
     """Uploaded files (photos) are for signed-in members only, never public."""
     try:
         full_path = safe_join(str(settings.MEDIA_ROOT), name)

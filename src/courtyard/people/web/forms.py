@@ -85,7 +85,7 @@ class ProfileForm(forms.Form):
         label=_("About me"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown is supported."),
     )
-    visible_fields = forms.MultipleChoiceField(
+    visible_fields = forms.MultipleChoiceField(  # type: ignore[assignment]
         label=_("Show these to other members"),
         required=False,
         choices=list(FIELD_LABELS.items()),

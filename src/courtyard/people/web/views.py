@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError
 from courtyard.core.htmx import render_page
+from courtyard.core.http import AuthedRequest
 from courtyard.people import selectors, services
 from courtyard.people.access import (
     access_own_profile,
@@ -31,7 +32,7 @@ from courtyard.people.web.forms import FIELD_LABELS, DirectoryFilterForm, PhotoF
 
 @login_required
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET)
     options = selectors.directory_filter_options()
     context: dict[str, Any] = {"form": form, "options": options}
@@ -47,7 +48,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def tag_autocomplete(request: HttpRequest) -> HttpResponse:
+def tag_autocomplete(request: AuthedRequest) -> HttpResponse:
     """Suggestions for the interests and skills inputs (a <datalist> for htmx, JSON otherwise)."""
     kind = request.GET.get("kind", "")
     text = (request.GET.get("q") or request.GET.get(f"{kind}s") or "")[-200:]
@@ -62,7 +63,7 @@ def tag_autocomplete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def team_options(request: HttpRequest) -> HttpResponse:
+def team_options(request: AuthedRequest) -> HttpResponse:
     try:
         department_id = int(request.GET.get("department") or 0)
     except ValueError:
@@ -72,7 +73,7 @@ def team_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def profile_page(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_page(request: AuthedRequest, profile_id: str) -> HttpResponse:
     profile = access_profile(request.user, profile_id)
     visible = visible_optional_fields(
         Profile.OPTIONAL_FIELDS, profile.hidden_fields, viewer_sees_all=can_see_all_fields(request.user, profile)
@@ -126,7 +127,7 @@ def _profile_changes(form: ProfileForm, profile: Profile) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
+def profile_edit(request: AuthedRequest, profile_id: str | None = None) -> HttpResponse:
     profile = access_own_profile(request.user) if profile_id is None else access_profile_for_edit(request.user, profile_id)
     admin = is_admin(request.user)
     detail = selectors.profile_detail(profile)
@@ -158,7 +159,7 @@ def profile_edit(request: HttpRequest, profile_id: str | None = None) -> HttpRes
 
 @login_required
 @require_POST
-def profile_photo(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_photo(request: AuthedRequest, profile_id: str) -> HttpResponse:
     profile = access_profile_for_edit(request.user, profile_id)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid() and form.cleaned_data["remove"]:
@@ -175,7 +176,7 @@ def profile_photo(request: HttpRequest, profile_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def profile_set_active(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_set_active(request: AuthedRequest, profile_id: str) -> HttpResponse:
     profile = access_profile_for_edit(request.user, profile_id)
     active = request.POST.get("active") == "1"
     services.member_set_active(actor=request.user, profile=profile, active=active)

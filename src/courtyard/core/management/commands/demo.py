@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 DEMO_ADMIN_EMAIL = "admin@example.com"
-DEMO_ADMIN_PASSWORD = "courtyard-admin-demo"
-DEMO_MEMBER_PASSWORD = "courtyard-member-demo"
+DEMO_ADMIN_PASSWORD = "courtyard-admin-demo"  # noqa: S105 - printed for the local demo only
+DEMO_MEMBER_PASSWORD = "courtyard-member-demo"  # noqa: S105
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             return
         self._serve(host, port)
 
-    def _ensure_admin(self, User: Any, Profile: Any) -> None:  # noqa: N803 - model classes
+    def _ensure_admin(self, User: Any, Profile: Any) -> None:
         from courtyard.people import services
 
         user = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()

@@ -31,4 +31,4 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"Serving on http://{host}:{port}/ (gunicorn, {workers} workers × {threads} threads)")
         sys.stdout.flush()
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
