@@ -51,3 +51,22 @@ class ApplicationErrorMiddleware:
             return None
         template = "partials/_error.html" if getattr(request, "htmx", False) else "error.html"
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+class DailyVisitMiddleware:
+    """Records one "visited" participation fact per member per day: the basis of active-member counts.
+
+    A cache key guards the write, so a member's requests cost one cache read after the first of the day.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and response.status_code < 400:
+            from courtyard.core.activity import visit_record
+
+            visit_record(user_id=user.pk)
+        return response

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from courtyard.accounts.models import User
@@ -270,3 +270,39 @@ def member_set_active(*, actor: User, profile: Profile, active: bool) -> Profile
             action="people.member.reactivated" if active else "people.member.deactivated", actor=actor, target=profile
         )
     return profile
+
+
+@transaction.atomic
+def department_update(*, actor: User, department: Department, name: str, parent: Department | None) -> Department:
+    """Rename or move a department; paths below it and the members' search documents follow."""
+    name = " ".join((name or "").split())
+    if not name or "/" in name or ">" in name:
+        raise ApplicationError("A department name cannot be empty or contain “/” or “>”.", code="bad_name")
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.pk == department.pk:
+            raise ApplicationError("A department cannot be moved below itself.", code="department_cycle")
+        ancestor = ancestor.parent
+    old_path = department.path
+    department.name = name
+    department.parent = parent
+    department.depth = parent.depth + 1 if parent else 0
+    department.path = f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
+    if Department.objects.exclude(pk=department.pk).filter(path=department.path).exists():
+        raise ApplicationError(f"A department “{department.path}” already exists.", code="duplicate_department")
+    department.save()
+    if old_path != department.path:
+        for child in Department.objects.filter(path__startswith=old_path + PATH_SEPARATOR).order_by("depth"):
+            child.path = department.path + child.path[len(old_path) :]
+            child.depth = child.path.count(PATH_SEPARATOR)
+            child.save(update_fields=["path", "depth"])
+        subtree = Department.objects.filter(path__startswith=department.path + PATH_SEPARATOR).values("pk")
+        affected = Profile.objects.filter(models.Q(department=department) | models.Q(department__in=subtree))
+        for profile in affected.select_related("user", "department", "team", "location").prefetch_related(
+            "interests", "skills"
+        ).iterator(chunk_size=500):
+            profile_search_refresh(profile)
+    audit_record(
+        action="people.department.updated", actor=actor, target=department, data={"from": old_path, "to": department.path}
+    )
+    return department

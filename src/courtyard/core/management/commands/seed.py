@@ -1,0 +1,90 @@
+"""`courtyard seed --size demo|large|N --seed N [--password P] [--force]`: a deterministic organization.
+
+Each capability owns its part in ``<app>/seed.py`` (people first: everything else needs members);
+this command only orders them, gives each its own random stream derived from ``--seed`` (so adding a
+capability does not change what the earlier ones create), and shows progress.
+
+- People already there: nothing is changed, a message says so, exit status 0.
+- ``--force``: the people of an earlier seed (addresses at the seed domain) are deleted first, then
+  the organization is seeded again; anyone else (real or hand-made accounts) is kept.
+- ``--password``: every seeded member gets that password (hashed once); without it, seeded members
+  cannot sign in with a password.
+- Same ``--seed`` → same organization; only dates move with today's date (newcomers stay newcomers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from courtyard.core.audit import audit_record
+from courtyard.people.models import Profile
+from courtyard.people.seed import SIZES, SeedResult, seed_people, seed_size, seeded_people_delete, seeded_profiles
+from courtyard.people.selectors import directory_options_invalidate
+
+
+def size_argument(value: str) -> str:
+    if value in SIZES or value.isdigit():
+        return value
+    raise argparse.ArgumentTypeError(f"use {', '.join(SIZES)} or a number of members")
+
+
+def stream(seed: int, part: str) -> random.Random:
+    """One independent, reproducible random stream per seeded part."""
+    return random.Random(f"{seed}:{part}")
+
+
+class Command(BaseCommand):
+    help = "Seed a deterministic, realistic organization: demo (~300 members) or large (100,000)."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--size", type=size_argument, default="demo", help="demo, large, or a number of members")
+        parser.add_argument("--seed", type=int, default=42, help="Same seed, same organization (default 42)")
+        parser.add_argument("--password", default=None, help="Password for every seeded member (default: unusable)")
+        parser.add_argument(
+            "--force", action="store_true", help="Delete the people of an earlier seed first, then seed again"
+        )
+
+    def handle(self, *args: Any, size: str, seed: int, password: str | None, force: bool, **options: Any) -> None:
+        verbosity = int(options.get("verbosity", 1))
+        try:
+            members = seed_size(size)
+        except (KeyError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        existing = Profile.objects.count()
+        if existing and not force:
+            self.stdout.write(
+                f"Not seeding: the directory already has {existing:,} people. Nothing was changed. "
+                "Use --force to replace the people of an earlier seed."
+            )
+            return
+        started = time.perf_counter()
+        if existing:
+            seeded = seeded_profiles().count()
+            with tqdm(total=seeded, unit="people", desc="Deleting earlier seed", disable=verbosity == 0) as bar:
+                deleted = seeded_people_delete(progress=bar.update)
+            kept = existing - seeded
+            self.stdout.write(f"Deleted {deleted:,} seeded people" + (f"; kept {kept:,} others." if kept else "."))
+        password_hash = make_password(password) if password else None
+        with tqdm(total=members, unit="people", desc="Seeding people", disable=verbosity == 0) as bar:
+            people = seed_people(size=members, rng=stream(seed, "people"), password_hash=password_hash, progress=bar.update)
+        # Later capabilities: their own `<app>/seed.py`, called here with stream(seed, "<app>").
+        directory_options_invalidate()
+        audit_record(action="core.seeded", data={"size": size, "seed": seed, "members": people.members})
+        self._report(people, time.perf_counter() - started, with_password=bool(password))
+
+    def _report(self, people: SeedResult, seconds: float, *, with_password: bool) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Seeded {people.members:,} people in {seconds:.1f} s."))
+        self.stdout.write(
+            f"  {people.departments} departments, {people.teams:,} teams, {people.locations} locations, "
+            f"{people.interests} interests, {people.skills} skills, {people.newcomers:,} newcomers"
+        )
+        self.stdout.write(f"  CEO: {people.ceo_email}; community admins: {', '.join(people.admin_emails)}")
+        if not with_password:
+            self.stdout.write("  Seeded members have no usable password (use --password to sign in as them).")
