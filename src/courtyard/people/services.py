@@ -19,7 +19,9 @@ from courtyard.core.access import is_admin
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, PermissionDenied
 from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
+from courtyard.people.domain.orgimport import department_path_parts
 from courtyard.people.models import Department, Location, Profile, Tag, Team
+from courtyard.people.selectors import directory_options_invalidate
 
 PATH_SEPARATOR = " / "
 PHOTO_SIZE = 512
@@ -48,8 +50,7 @@ def timezone_validate(name: str) -> str:
 
 def department_path_split(path: str) -> list[str]:
     """"Engineering / Platform", "Engineering > Platform" and "Engineering/Platform" are the same path."""
-    normalized = path.replace(">", "/")
-    return [" ".join(part.split()) for part in normalized.split("/") if part.strip()]
+    return department_path_parts(path)
 
 
 def department_ensure_path(path: str) -> Department | None:
@@ -58,9 +59,12 @@ def department_ensure_path(path: str) -> Department | None:
     parent: Department | None = None
     for depth, name in enumerate(parts):
         full_path = PATH_SEPARATOR.join(parts[: depth + 1])
-        parent, _ = Department.objects.get_or_create(
+        parent, created = Department.objects.get_or_create(
             path=full_path, defaults={"name": name, "parent": parent, "depth": depth}
         )
+        if created:
+            # The directory's filter menus are cached: show the new department at once.
+            transaction.on_commit(directory_options_invalidate)
     return parent
 
 
@@ -77,6 +81,8 @@ def location_ensure(name: str, timezone: str = "") -> Location | None:
     if not name:
         return None
     location, created = Location.objects.get_or_create(name=name, defaults={"timezone": timezone})
+    if created:
+        transaction.on_commit(directory_options_invalidate)
     if not created and timezone and not location.timezone:
         location.timezone = timezone
         location.save(update_fields=["timezone"])
@@ -85,7 +91,9 @@ def location_ensure(name: str, timezone: str = "") -> Location | None:
 
 def tags_resolve(kind: str, names: Iterable[str]) -> list[Tag]:
     """Tags of one vocabulary by name, created when new; "Rock climbing" and "rock-climbing" are one tag."""
-    wanted = {slugify_tag(name): name for name in split_tag_names(list(names))}
+    wanted: dict[str, str] = {}
+    for name in split_tag_names(list(names)):
+        wanted.setdefault(slugify_tag(name), name)  # the first spelling names a new tag
     existing = {tag.slug: tag for tag in Tag.objects.filter(kind=kind, slug__in=wanted)}
     missing = [Tag(kind=kind, name=name, slug=slug) for slug, name in wanted.items() if slug not in existing]
     if missing:
