@@ -55,3 +55,37 @@ def admin_client(admin) -> Client:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# --- Every URL is tested (QUALITY.md) ---------------------------------------------------------
+# Each request the suite makes (test client, live_server for the browser tests, any thread) records
+# the route of the URL pattern it resolved to. With COURTYARD_URL_COVERAGE=1 (the full run in the
+# Makefile and CI), the session fails when one of our patterns was never requested.
+
+from tests import url_coverage  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_clients():
+    """WhiteNoise scans every static file each time a test Client builds its middleware (~75 ms a Client);
+    looking files up per request instead, as in development, keeps the suite fast and serves the same files."""
+    from django.test import override_settings
+
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_requested_routes():
+    with url_coverage.recording():
+        yield
+
+
+def pytest_sessionfinish(session, exitstatus):
+    url_coverage.session_finish(session)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist each worker records its own routes; the controller gathers them."""
+    url_coverage.merge_worker_output(getattr(node, "workeroutput", {}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from courtyard.api.auth import ActiveSessionAuth, TokenAuth
@@ -39,6 +39,15 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request, {"code": "not_authenticated", "message": "Sign in or send a valid API token."}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals (a failed CSRF check, a body that is not JSON) in our error shape."""
+    codes = {400: "bad_request", 403: "forbidden", 429: "throttled"}
+    return api.create_response(
+        request, {"code": codes.get(exc.status_code, "error"), "message": str(exc)}, status=exc.status_code
     )
 
 

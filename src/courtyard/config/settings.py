@@ -37,7 +37,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-set-SECRET_KEY-in-production"
+# The "django-insecure-" prefix makes `check --deploy` flag a server started without SECRET_KEY.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -121,6 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web process and a worker share the file: WAL, a busy timeout and IMMEDIATE transactions
     # are what keeps concurrent writes from failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -274,6 +276,8 @@ if REDIS_URL and not HUEY_IMMEDIATE:
         "consumer": {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread"},
     }
 else:
+    # SqliteHuey opens its file as soon as Django starts: a fresh checkout has no ./var yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "courtyard",

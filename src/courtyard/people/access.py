@@ -7,6 +7,8 @@ from courtyard.core.access import is_admin, parse_id, require_signed_in
 from courtyard.core.errors import NotFound
 from courtyard.people.models import Profile
 
+PHOTO_FOLDER = "photos/"
+
 
 def access_profile(actor: User, profile_id: object) -> Profile:
     """A profile the actor may view. Deactivated people are visible to admins only; others get a 404."""
@@ -46,3 +48,17 @@ def can_edit_profile(actor: User, profile: Profile) -> bool:
 
 def can_see_all_fields(actor: User, profile: Profile) -> bool:
     return can_edit_profile(actor, profile)
+
+
+def can_view_uploaded_file(actor: User, name: str) -> bool:
+    """Only profile photos are served, and a photo follows its profile: a hidden or deactivated person's is not shown."""
+    if not name.startswith(PHOTO_FOLDER):
+        return False  # photos are the only uploads served; others (e.g. import spools) stay private
+    profile = Profile.objects.filter(photo=name).only("id", "user_id", "is_active", "hidden_fields").first()
+    if profile is None:
+        return False  # a replaced or removed photo that is not deleted yet
+    if can_see_all_fields(actor, profile):
+        return True
+    if not profile.is_active:
+        return False
+    return "photo" not in profile.hidden_fields

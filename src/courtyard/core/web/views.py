@@ -11,6 +11,7 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
 from courtyard.core.http import AuthedRequest
+from courtyard.people.access import can_view_uploaded_file
 from courtyard.people.selectors import home_overview
 
 
@@ -28,7 +29,7 @@ def media(request: AuthedRequest, name: str) -> FileResponse:
         full_path = safe_join(str(settings.MEDIA_ROOT), name)
     except Exception:  # noqa: BLE001 - a path outside MEDIA_ROOT is simply not found
         raise Http404 from None
-    if not default_storage.exists(name):
+    if not default_storage.exists(name) or not can_view_uploaded_file(request.user, name):
         raise Http404
     content_type = mimetypes.guess_type(full_path)[0] or "application/octet-stream"
     response = FileResponse(open(full_path, "rb"), content_type=content_type)  # noqa: SIM115 - FileResponse closes it
