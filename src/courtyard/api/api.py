@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -11,7 +14,43 @@ from courtyard.api.auth import ActiveSessionAuth, TokenAuth
 from courtyard.core.errors import ApplicationError
 from courtyard.people.api import router as people_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "Stable, machine-readable reason, e.g. not_found"},
+        "message": {"type": "string", "description": "For people: what went wrong and what to do"},
+        "details": {"description": "Field or line errors, when there are any"},
+    },
+    "required": ["code", "message"],
+}
+ERROR_RESPONSES = {
+    "400": "The request was understood but refused: the message says why.",
+    "401": "Not signed in, or the API token is missing, revoked or expired.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "Not found, or not visible to you (the two look the same).",
+    "409": "Conflicts with the current state (for example, changed meanwhile).",
+    "422": "A parameter or the body does not match the schema; details list each problem.",
+}
+
+
+class CourtyardAPI(NinjaAPI):
+    """Declares, in the OpenAPI document, the error answers that every operation can give, in one shape."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = {str(status): body for status, body in operation.get("responses", {}).items()}
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": reference})
+                operation["responses"] = responses
+        return schema
+
+
+api = CourtyardAPI(
     title="Courtyard API",
     version="1",
     description=(
