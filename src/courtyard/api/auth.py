@@ -23,6 +23,12 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     """The browser's session cookie (CSRF-checked for writes); deactivated members are refused."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is nobody to protect from CSRF: answer 401 (sign in), not 403.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "is_active", False):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from courtyard.core import clock
 from courtyard.core.access import require_signed_in
@@ -80,6 +81,10 @@ class PeopleFilters(Schema):
 
 
 class MeUpdate(Schema):
+    """Only the fields sent are changed; an unknown field is refused rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
     preferred_name: str | None = Field(None, max_length=150)
     pronouns: str | None = Field(None, max_length=40)
     location_id: int | None = Field(None, ge=1)
