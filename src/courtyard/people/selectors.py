@@ -13,10 +13,15 @@ from django.db.models import Prefetch, QuerySet
 from courtyard.core import clock
 from courtyard.people.domain.directory import newcomer_since, normalize_text
 from courtyard.people.models import Department, Location, Profile, Tag, Team
-from courtyard.people.search import profiles_matching
+from courtyard.people.search import profiles_matching, profiles_ranked
 
 SORTS = ("relevance", "name", "newest", "department")
 OPTIONS_CACHE_SECONDS = 300
+# Relevance is computed for every match before the best ones can be picked: for a word a third of
+# 100,000 members share, that alone took 90-130 ms per page on PostgreSQL. With more matches than
+# this, ranks are mostly ties anyway, so directory pages order them by name (the count they run
+# first decides; no extra query). bench/README.md has the figures.
+RELEVANCE_MAX_MATCHES = 5_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +50,8 @@ def _tag_prefetches() -> list[Prefetch[Any]]:
     ]
 
 
-def directory_queryset(query: DirectoryQuery) -> QuerySet[Profile]:
+def directory_queryset(query: DirectoryQuery, *, rank: bool = True) -> QuerySet[Profile]:
+    """The filtered, ordered directory. ``rank=False``: a relevance sort falls back to names."""
     profiles = Profile.objects.select_related("department", "team", "location", "user").defer(
         "search_document", "bio"
     )
@@ -69,15 +75,29 @@ def directory_queryset(query: DirectoryQuery) -> QuerySet[Profile]:
         today = clock.now().date()
         profiles = profiles.filter(start_date__gte=newcomer_since(today, settings.NEWCOMER_DAYS), start_date__lte=today)
     sort = query.sort if query.sort in SORTS else "relevance"
+    ranked = rank and _ranks_by_relevance(query)
     if query.q.strip():
-        profiles = profiles_matching(profiles, query.q, rank=sort == "relevance")
+        profiles = profiles_matching(profiles, query.q, rank=ranked)
     if sort == "newest":
         profiles = profiles.order_by("-start_date", "full_name", "id")
     elif sort == "department":
         profiles = profiles.order_by("department__path", "full_name", "id")
-    elif sort == "name" or not query.q.strip():
+    elif not ranked:
         profiles = profiles.order_by("full_name", "id")
     return profiles
+
+
+def _ranks_by_relevance(query: DirectoryQuery) -> bool:
+    return bool(query.q.strip()) and (query.sort if query.sort in SORTS else "relevance") == "relevance"
+
+
+def _directory_counted(query: DirectoryQuery) -> tuple[int, QuerySet[Profile]]:
+    """The count, and the directory ranked by relevance only when the matches are few enough."""
+    profiles = directory_queryset(query, rank=False)
+    count = profiles.count()
+    if _ranks_by_relevance(query) and count <= RELEVANCE_MAX_MATCHES:
+        profiles = profiles_ranked(profiles, query.q)
+    return count, profiles
 
 
 def department_subtree_ids(department: Department) -> list[int]:
@@ -88,9 +108,9 @@ def department_subtree_ids(department: Department) -> list[int]:
 
 def directory_page(query: DirectoryQuery, page_number: int | str | None, per_page: int | None = None) -> Page[Profile]:
     """One page of the directory: a count, the rows, and two prefetches, whatever the page size."""
-    paginator = Paginator(
-        directory_queryset(query).prefetch_related(*_tag_prefetches()), per_page or settings.DIRECTORY_PAGE_SIZE
-    )
+    count, profiles = _directory_counted(query)
+    paginator = Paginator(profiles.prefetch_related(*_tag_prefetches()), per_page or settings.DIRECTORY_PAGE_SIZE)
+    paginator.count = count  # already counted above: the paginator must not count again
     return paginator.get_page(page_number)
 
 
@@ -121,7 +141,8 @@ def profile_detail(profile: Profile) -> dict[str, Any]:
     reports = list(
         Profile.objects.filter(manager=profile, is_active=True)
         .select_related("department")
-        .only("id", "full_name", "preferred_name", "title", "photo", "department__path")
+        # Everything the report rows show (name, title, department name, photo unless hidden): no query per row.
+        .only("id", "full_name", "preferred_name", "title", "photo", "hidden_fields", "department__name", "department__path")
         .order_by("full_name")[:50]
     )
     return {
@@ -176,7 +197,6 @@ def home_overview(user: Any) -> dict[str, Any]:
 
 def directory_slice(query: DirectoryQuery, *, offset: int, limit: int) -> tuple[int, list[Profile]]:
     """A window of the directory for the API: a count, the rows and two prefetches."""
-    queryset = directory_queryset(query)
-    count = queryset.count()
+    count, queryset = _directory_counted(query)
     rows = list(queryset.prefetch_related(*_tag_prefetches())[offset : offset + limit]) if offset < count else []
     return count, rows

@@ -25,7 +25,14 @@ from tqdm import tqdm
 
 from courtyard.core.audit import audit_record
 from courtyard.people.models import Profile
-from courtyard.people.seed import SIZES, SeedResult, seed_people, seed_size, seeded_people_delete, seeded_profiles
+from courtyard.people.seed import (
+    SIZES,
+    SeedResult,
+    seed_people,
+    seed_size,
+    seeded_people_delete,
+    seeded_profiles,
+)
 from courtyard.people.selectors import directory_options_invalidate
 
 
