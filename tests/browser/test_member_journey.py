@@ -92,7 +92,8 @@ def test_member_finds_a_colleague_and_edits_own_profile(live_server, page, membe
     token = page.locator("#new-token").inner_text().strip()
     assert re.fullmatch(r"cy_[\w-]{20,}", token)
     response = page.request.get(f"{live_server.url}/api/people/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.ok and response.json()["preferred_name"] == "Mia"
+    assert response.ok
+    assert response.json()["preferred_name"] == "Mia"
     page.get_by_role("button", name="Revoke My script").click()
     expect(page.get_by_text("The token has been revoked")).to_be_visible()
     anonymous = page.context.browser.new_context()

@@ -67,10 +67,14 @@ def directory_queryset(query: DirectoryQuery, *, rank: bool = True) -> QuerySet[
         profiles = profiles.filter(team_id=query.team)
     if query.location:
         profiles = profiles.filter(location_id=query.location)
-    if query.interest:
-        profiles = profiles.filter(interests__kind=Tag.Kind.INTEREST, interests__slug=query.interest)
-    if query.skill:
-        profiles = profiles.filter(skills__kind=Tag.Kind.SKILL, skills__slug=query.skill)
+    # Tags are looked up first and filtered by id: joining on the slug made PostgreSQL misjudge how
+    # many people match and sort them all instead of walking the name index (bench/README.md).
+    for field, kind, slug in (("interests", Tag.Kind.INTEREST, query.interest), ("skills", Tag.Kind.SKILL, query.skill)):
+        if slug:
+            tag_id = Tag.objects.filter(kind=kind, slug=slug).values_list("id", flat=True).first()
+            if tag_id is None:
+                return profiles.none()
+            profiles = profiles.filter(**{field: tag_id})
     if query.newcomer:
         today = clock.now().date()
         profiles = profiles.filter(start_date__gte=newcomer_since(today, settings.NEWCOMER_DAYS), start_date__lte=today)
