@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -287,12 +288,14 @@ def populate(size: int, manager: Profile) -> None:
 
 def assert_page_queries(client: Client, url: str, expected: int, django_assert_num_queries) -> None:
     client.get(url)  # warm the caches (filter options) and the session, as for a returning member
+    if not settings.SESSION_ENGINE.endswith(".db"):
+        expected -= 1  # sessions kept in Redis (production) cost no database query
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
 
 
-# Session + user (2), then: directory = count + rows + interests + skills (+ department lookup for the
+# Session (database-backed sessions only) + user (2), then: directory = count + rows + interests + skills (+ department lookup for the
 # department filter); profile = profile (with its joins) + interests + skills + reports; home = profile,
 # newcomers, the member's interests, people sharing them, and the interests check in the template.
 PAGES = {
@@ -306,10 +309,10 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_query_count_is_fixed_and_does_not_grow(member, page, django_assert_num_queries, settings):
+@pytest.mark.parametrize("page_name", PAGES)
+def test_query_count_is_fixed_and_does_not_grow(member, page_name, django_assert_num_queries, settings):
     settings.DIRECTORY_PAGE_SIZE = 50
-    url_for, expected = PAGES[page]
+    url_for, expected = PAGES[page_name]
     client = client_for(member)
     populate(3, member)
     assert_page_queries(client, url_for(member), expected, django_assert_num_queries)

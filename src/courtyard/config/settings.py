@@ -345,6 +345,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "huey": {"level": "WARNING" if TESTING else "INFO"},
+        # Its own handler, so that run_huey does not add a second one (every line printed twice).
+        "huey": {"handlers": ["stdout"], "level": "WARNING" if TESTING else "INFO", "propagate": False},
     },
 }
