@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from courtyard.core.errors import NotFound, PermissionDenied
 
 
 def require_signed_in(actor: Any) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("Please sign in first.", code="not_authenticated")
+        raise PermissionDenied(_("Please sign in first."), code="not_authenticated")
     if not actor.is_active:
-        raise PermissionDenied("This account is deactivated.", code="inactive")
+        raise PermissionDenied(_("This account is deactivated."), code="inactive")
 
 
 def require_admin(actor: Any) -> None:
     require_signed_in(actor)
     if not is_admin(actor):
-        raise PermissionDenied("Only community admins can do that.")
+        raise PermissionDenied(_("Only community admins can do that."))
 
 
 def is_admin(actor: Any) -> bool:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
@@ -173,7 +174,7 @@ def me_update(request: ApiRequest, payload: MeUpdate) -> dict[str, Any]:
         if field == "location_id":
             location = Location.objects.filter(pk=value).first() if value else None
             if value and location is None:
-                raise ApplicationError(f"There is no location with id {value}.", code="bad_location")
+                raise ApplicationError(_("There is no location with id %(id)s.") % {"id": value}, code="bad_location")
             changes["location"] = location
         elif field == "languages":
             changes["languages"] = ", ".join(x.strip() for x in (value or []) if x.strip())
@@ -182,7 +183,7 @@ def me_update(request: ApiRequest, payload: MeUpdate) -> dict[str, Any]:
         else:
             changes[field] = value if value is not None else []
     if "timezone" in changes and not changes["timezone"]:
-        raise ApplicationError("The time zone cannot be empty.", code="bad_timezone")
+        raise ApplicationError(_("The time zone cannot be empty."), code="bad_timezone")
     services.profile_update(actor=request.auth, profile=profile, data=changes)
     return person_out(access_own_profile(request.auth), request.auth, detail=True)
 

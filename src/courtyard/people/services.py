@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from courtyard.accounts.models import User
@@ -44,7 +45,10 @@ def valid_timezones() -> frozenset[str]:
 def timezone_validate(name: str) -> str:
     name = (name or "").strip()
     if name not in valid_timezones():
-        raise ApplicationError(f"“{name}” is not a known time zone (use a name like Europe/Berlin).", code="bad_timezone")
+        raise ApplicationError(
+            _("“%(name)s” is not a known time zone (use a name like Europe/Berlin).") % {"name": name},
+            code="bad_timezone",
+        )
     return name
 
 
@@ -130,7 +134,7 @@ def manager_check(profile: Profile, manager: Profile | None) -> None:
     if manager is None:
         return
     if manager.pk == profile.pk:
-        raise ApplicationError("A person cannot be their own manager.", code="manager_cycle")
+        raise ApplicationError(_("A person cannot be their own manager."), code="manager_cycle")
     seen = {profile.pk}
     current: Profile | None = manager
     while current is not None:
@@ -155,7 +159,7 @@ def profile_create(
 ) -> Profile:
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ApplicationError(f"Someone with the address {email} already exists.", code="duplicate_email")
+        raise ApplicationError(_("Someone with the address %(email)s already exists.") % {"email": email}, code="duplicate_email")
     user = User.objects.create_user(email, password, is_staff=is_admin, is_superuser=is_admin)
     interests = fields.pop("interests", [])
     skills = fields.pop("skills", [])
@@ -174,7 +178,7 @@ def profile_update(*, actor: User, profile: Profile, data: dict[str, Any]) -> Pr
     """Change a profile. Members change their own personal fields; admins change any field of anyone."""
     acting_as_admin = is_admin(actor)
     if not acting_as_admin and actor.pk != profile.user_id:
-        raise PermissionDenied("You can only edit your own profile.")
+        raise PermissionDenied(_("You can only edit your own profile."))
     allowed = ADMIN_EDITABLE if acting_as_admin else SELF_EDITABLE
     refused = sorted(set(data) - allowed)
     if refused:
@@ -190,12 +194,14 @@ def profile_update(*, actor: User, profile: Profile, data: dict[str, Any]) -> Pr
         if field == "hidden_fields":
             unknown = set(value) - set(Profile.OPTIONAL_FIELDS)
             if unknown:
-                raise ApplicationError(f"Unknown fields to hide: {', '.join(sorted(unknown))}.", code="bad_field")
+                raise ApplicationError(
+                    _("Unknown fields to hide: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="bad_field"
+                )
             value = sorted(set(value))
         if field == "manager":
             manager_check(profile, value)
         if field == "full_name" and not str(value).strip():
-            raise ApplicationError("The full name cannot be empty.", code="required")
+            raise ApplicationError(_("The full name cannot be empty."), code="required")
         if getattr(profile, field) != value:
             setattr(profile, field, value)
             changed.append(field)
@@ -222,23 +228,23 @@ def _photo_bytes(upload: UploadedFile) -> bytes:
     try:
         with Image.open(upload) as image:
             if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
-                raise ApplicationError("Upload a JPEG, PNG, WebP or GIF image.", code="photo_format")
+                raise ApplicationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="photo_format")
             if image.width * image.height > 40_000_000:
-                raise ApplicationError("The photo has too many pixels.", code="photo_too_large")
+                raise ApplicationError(_("The photo has too many pixels."), code="photo_too_large")
             upright = ImageOps.exif_transpose(image) or image
             square = ImageOps.fit(upright.convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE), method=Image.Resampling.LANCZOS)
             out = io.BytesIO()
             square.save(out, format="JPEG", quality=85, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise ApplicationError("That file is not an image we can read.", code="photo_unreadable") from exc
+        raise ApplicationError(_("That file is not an image we can read."), code="photo_unreadable") from exc
 
 
 @transaction.atomic
 def profile_photo_set(*, actor: User, profile: Profile, upload: UploadedFile) -> Profile:
     """Store a square, resized JPEG of the uploaded image; the original is not kept (it may carry EXIF data)."""
     if actor.pk != profile.user_id and not is_admin(actor):
-        raise PermissionDenied("You can only change your own photo.")
+        raise PermissionDenied(_("You can only change your own photo."))
     data = _photo_bytes(upload)
     old = profile.photo.name if profile.photo else ""
     profile.photo.save(f"{profile.pk}.jpg", ContentFile(data), save=True)
@@ -251,7 +257,7 @@ def profile_photo_set(*, actor: User, profile: Profile, upload: UploadedFile) ->
 @transaction.atomic
 def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
     if actor.pk != profile.user_id and not is_admin(actor):
-        raise PermissionDenied("You can only change your own photo.")
+        raise PermissionDenied(_("You can only change your own photo."))
     if profile.photo:
         name = str(profile.photo.name)
         storage = profile.photo.storage
@@ -266,9 +272,9 @@ def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
 def member_set_active(*, actor: User, profile: Profile, active: bool) -> Profile:
     """Deactivate (keep the data, end sign-in) or reactivate a member. Admins only."""
     if not is_admin(actor):
-        raise PermissionDenied("Only community admins can deactivate members.")
+        raise PermissionDenied(_("Only community admins can deactivate members."))
     if actor.pk == profile.user_id and not active:
-        raise ApplicationError("You cannot deactivate yourself.", code="self_deactivation")
+        raise ApplicationError(_("You cannot deactivate yourself."), code="self_deactivation")
     if profile.is_active != active:
         Profile.objects.filter(pk=profile.pk).update(is_active=active)
         User.objects.filter(pk=profile.user_id).update(is_active=active)
@@ -285,11 +291,11 @@ def department_update(*, actor: User, department: Department, name: str, parent:
     """Rename or move a department; paths below it and the members' search documents follow."""
     name = " ".join((name or "").split())
     if not name or "/" in name or ">" in name:
-        raise ApplicationError("A department name cannot be empty or contain “/” or “>”.", code="bad_name")
+        raise ApplicationError(_("A department name cannot be empty or contain “/” or “>”."), code="bad_name")
     ancestor = parent
     while ancestor is not None:
         if ancestor.pk == department.pk:
-            raise ApplicationError("A department cannot be moved below itself.", code="department_cycle")
+            raise ApplicationError(_("A department cannot be moved below itself."), code="department_cycle")
         ancestor = ancestor.parent
     old_path = department.path
     department.name = name
@@ -297,7 +303,9 @@ def department_update(*, actor: User, department: Department, name: str, parent:
     department.depth = parent.depth + 1 if parent else 0
     department.path = f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
     if Department.objects.exclude(pk=department.pk).filter(path=department.path).exists():
-        raise ApplicationError(f"A department “{department.path}” already exists.", code="duplicate_department")
+        raise ApplicationError(
+            _("A department “%(path)s” already exists.") % {"path": department.path}, code="duplicate_department"
+        )
     department.save()
     if old_path != department.path:
         for child in Department.objects.filter(path__startswith=old_path + PATH_SEPARATOR).order_by("depth"):
