@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "courtyard.core",
     "courtyard.accounts",
     "courtyard.people",
+    "courtyard.groups",
     "courtyard.api",
 ]
 
@@ -319,6 +320,8 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # --- Product settings -----------------------------------------------------------------------
 NEWCOMER_DAYS = env_int("NEWCOMER_DAYS", 90)
 DIRECTORY_PAGE_SIZE = 24
+# The reactions a new installation offers (admins change them later): more than "like".
+DEFAULT_REACTIONS = [("👍", "Thanks"), ("🎉", "Congrats"), ("💡", "Insightful"), ("❤️", "Love it"), ("😂", "Funny")]
 API_TOKEN_PREFIX = "cy_"  # noqa: S105 - a public prefix that makes leaked tokens recognizable
 
 # --- Logging --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("", include("courtyard.core.web.urls")),
     path("people/", include("courtyard.people.web.urls")),
+    path("groups/", include("courtyard.groups.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),

@@ -1,0 +1,127 @@
+"""Who may do what in a group: pure rules over plain facts, shared by pages, the API and search."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+OPEN = "open"
+REQUEST = "request"
+PRIVATE = "private"
+MEMBER = "member"
+MODERATOR = "moderator"
+ORGANIZER = "organizer"
+ACTIVE = "active"
+REQUESTED = "requested"
+INVITED = "invited"
+
+
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    """A person's relation to one group, as plain data."""
+
+    visibility: str
+    archived: bool
+    is_admin: bool = False
+    status: str | None = None  # None: no membership row
+    role: str | None = None
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_member and self.role in (MODERATOR, ORGANIZER)
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.is_member and self.role == ORGANIZER
+
+
+def can_see_group(s: Standing) -> bool:
+    """Private groups do not exist for outsiders, except those invited and admins."""
+    if s.visibility != PRIVATE:
+        return True
+    if s.is_admin:
+        return True
+    return s.status in (ACTIVE, INVITED)
+
+
+def can_read(s: Standing) -> bool:
+    """Discussions and resources of open and request-to-join groups are readable by every member of
+    the organization (knowledge is shared); a private group's only by its members (and admins)."""
+    if not can_see_group(s):
+        return False
+    if s.visibility != PRIVATE:
+        return True
+    return s.is_member or s.is_admin
+
+
+def can_join(s: Standing) -> bool:
+    if s.archived or s.is_member:
+        return False
+    if s.visibility == OPEN:
+        return True
+    return s.status == INVITED
+
+
+def can_request(s: Standing) -> bool:
+    return not s.archived and s.visibility == REQUEST and s.status is None
+
+
+def can_leave(s: Standing) -> bool:
+    return s.status in (ACTIVE, REQUESTED, INVITED)
+
+
+def can_post(s: Standing) -> bool:
+    return not s.archived and s.is_member
+
+
+def can_moderate(s: Standing) -> bool:
+    """Pin, lock, restore, remove others' posts."""
+    if s.archived:
+        return False
+    return s.is_moderator or s.is_admin
+
+
+def can_manage(s: Standing) -> bool:
+    """Edit the group, invite, approve, remove and promote members."""
+    if s.archived:
+        return False
+    return s.is_organizer or s.is_admin
+
+
+def can_archive(s: Standing) -> bool:
+    return s.is_admin
+
+
+MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9._+-]{0,63}[A-Za-z0-9_+-]|[A-Za-z0-9])")
+
+
+def mention_handles(text: str) -> list[str]:
+    """The @handles in a text, lower-cased, in order, once each; code spans and blocks are ignored."""
+    without_code = re.sub(r"```.*?```|`[^`\n]*`", " ", text or "", flags=re.S)
+    seen: dict[str, None] = {}
+    for match in MENTION_RE.finditer(without_code):
+        seen.setdefault(match.group(1).lower(), None)
+    return list(seen)[:50]
+
+
+def link_mentions(text: str, profile_urls: dict[str, str]) -> str:
+    """Markdown with each known @handle turned into a link to that person (unknown handles stay text)."""
+
+    def replace(match: re.Match[str]) -> str:
+        url = profile_urls.get(match.group(1).lower())
+        return f"[@{match.group(1)}]({url})" if url else match.group(0)
+
+    parts = re.split(r"(```.*?```|`[^`\n]*`)", text or "", flags=re.S)
+    return "".join(part if i % 2 else MENTION_RE.sub(replace, part) for i, part in enumerate(parts))
+
+
+RESERVED_SLUGS = frozenset({"new", "mentions"})  # the group URLs' own words
+
+
+def slug_candidate(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:100] or "group"
+    return f"{slug}-group" if slug in RESERVED_SLUGS else slug

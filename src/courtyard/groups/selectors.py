@@ -1,0 +1,204 @@
+"""Reads for groups and discussions, each with its own joins so pages run a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from courtyard.accounts.models import User
+from courtyard.core.access import is_admin
+from courtyard.groups.models import (
+    Group,
+    Membership,
+    Post,
+    Reaction,
+    ReactionKind,
+    Resource,
+    Revision,
+    Thread,
+)
+from courtyard.people.models import Profile, Tag
+
+THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 50
+GROUPS_PER_PAGE = 24
+
+
+def visible_groups(actor: User) -> QuerySet[Group]:
+    """Groups the actor may see: all open and request-to-join ones, and private ones they belong to."""
+    groups = Group.objects.all()
+    if is_admin(actor):
+        return groups
+    belongs = Membership.objects.filter(
+        group=OuterRef("pk"), profile__user=actor,
+        status__in=[Membership.Status.ACTIVE, Membership.Status.INVITED],
+    )
+    return groups.filter(~Q(visibility=Group.Visibility.PRIVATE) | Exists(belongs))
+
+
+def readable_group_ids(actor: User) -> QuerySet[Group, Any]:
+    """Groups whose content the actor may read (the same set: private content needs membership)."""
+    groups = Group.objects.all()
+    if is_admin(actor):
+        return groups.values("pk")
+    member = Membership.objects.filter(group=OuterRef("pk"), profile__user=actor, status=Membership.Status.ACTIVE)
+    return groups.filter(~Q(visibility=Group.Visibility.PRIVATE) | Exists(member)).values("pk")
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupQuery:
+    q: str = ""
+    kind: str = ""
+    mine: bool = False
+    include_archived: bool = False
+
+
+def _with_my_membership(groups: QuerySet[Group], actor: User) -> QuerySet[Group]:
+    return groups.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.filter(profile__user=actor), to_attr="my_memberships"),
+        Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug")),
+    )
+
+
+def groups_page(actor: User, query: GroupQuery, page_number: Any) -> Page[Group]:
+    groups = visible_groups(actor)
+    if not query.include_archived:
+        groups = groups.filter(archived_at__isnull=True)
+    if query.kind:
+        groups = groups.filter(kind=query.kind)
+    if query.mine:
+        groups = groups.filter(
+            Exists(Membership.objects.filter(group=OuterRef("pk"), profile__user=actor, status=Membership.Status.ACTIVE))
+        )
+    for word in query.q.split()[:6]:
+        groups = groups.filter(Q(name__icontains=word) | Q(description__icontains=word) | Q(tags__name__iexact=word))
+    groups = groups.distinct().order_by("-member_count", "name")
+    return Paginator(_with_my_membership(groups, actor), GROUPS_PER_PAGE).get_page(page_number)
+
+
+def groups_suggested(actor: User, limit: int = 6) -> list[Group]:
+    """Open and request-to-join groups that share the member's interests and that they have not joined."""
+    interest_ids = Tag.objects.filter(interested__user=actor).values("pk")
+    joined = Membership.objects.filter(group=OuterRef("pk"), profile__user=actor)
+    groups = (
+        Group.objects.filter(archived_at__isnull=True, tags__in=interest_ids)
+        .exclude(visibility=Group.Visibility.PRIVATE)
+        .filter(~Exists(joined))
+        .distinct()
+        .order_by("-member_count", "name")
+    )
+    return list(_with_my_membership(groups, actor)[:limit])
+
+
+def group_overview(group: Group, *, page_number: Any, can_moderate: bool) -> dict[str, Any]:
+    """A group's page: its threads (pinned first), organizers, latest resources."""
+    threads = (
+        Thread.objects.filter(group=group)
+        .select_related("author", "accepted_post")
+        .order_by("-pinned_at", "-last_activity_at", "-id")
+    )
+    if not can_moderate:
+        threads = threads.filter(deleted_at__isnull=True)
+    organizers = list(
+        Profile.objects.filter(
+            memberships__group=group, memberships__status=Membership.Status.ACTIVE,
+            memberships__role=Membership.Role.ORGANIZER,
+        ).order_by("full_name")[:10]
+    )
+    resources = list(Resource.objects.filter(group=group, deleted_at__isnull=True).order_by("-created_at")[:5])
+    requests = Membership.objects.filter(group=group, status=Membership.Status.REQUESTED).count() if can_moderate else 0
+    return {
+        "threads": Paginator(threads, THREADS_PER_PAGE).get_page(page_number),
+        "organizers": organizers,
+        "resources": resources,
+        "pending_requests": requests,
+        "tags": list(group.tags.all()),
+    }
+
+
+def thread_detail(thread: Thread, *, actor_profile_id: int, page_number: Any, can_moderate: bool) -> dict[str, Any]:
+    """A thread and a page of its replies, with reactions summarized per post: five queries at any length."""
+    posts_qs = Post.objects.filter(thread=thread).select_related("author", "author__department").order_by("created_at", "id")
+    if not can_moderate:
+        posts_qs = posts_qs.filter(deleted_at__isnull=True)
+    page = Paginator(posts_qs, POSTS_PER_PAGE).get_page(page_number)
+    posts = list(page.object_list)
+    kinds = list(ReactionKind.objects.filter(is_active=True))
+    reactions = (
+        Reaction.objects.filter(Q(thread=thread) | Q(post__in=[p.pk for p in posts]))
+        .select_related("profile")
+        .only("kind_id", "thread_id", "post_id", "profile_id", "profile__full_name", "profile__preferred_name")
+        .order_by("created_at")
+    )
+    summary: dict[tuple[str, int], dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    mine: set[tuple[str, int, int]] = set()
+    for reaction in reactions:
+        key = ("thread", thread.pk) if reaction.thread_id else ("post", reaction.post_id or 0)
+        summary[key][reaction.kind_id].append(reaction.profile.display_name)
+        if reaction.profile_id == actor_profile_id:
+            mine.add((*key, reaction.kind_id))
+
+    def bar(target: str, target_id: int) -> list[dict[str, Any]]:
+        people = summary.get((target, target_id), {})
+        return [
+            {"kind": kind, "count": len(people.get(kind.pk, [])), "names": people.get(kind.pk, []),
+             "mine": (target, target_id, kind.pk) in mine}
+            for kind in kinds
+        ]
+
+    thread.reaction_bar = bar("thread", thread.pk)  # type: ignore[attr-defined]
+    for post in posts:
+        post.reaction_bar = bar("post", post.pk)  # type: ignore[attr-defined]
+    return {"posts": posts, "page": page, "reaction_kinds": kinds}
+
+
+def reaction_bar(actor_profile_id: int, *, thread: Thread | None = None, post: Post | None = None) -> list[dict[str, Any]]:
+    """The reaction buttons of one thread or reply (for the htmx swap after a click)."""
+    kinds = list(ReactionKind.objects.filter(is_active=True))
+    rows = Reaction.objects.filter(thread=thread) if thread is not None else Reaction.objects.filter(post=post)
+    people: dict[int, list[str]] = defaultdict(list)
+    mine: set[int] = set()
+    for reaction in rows.select_related("profile").order_by("created_at"):
+        people[reaction.kind_id].append(reaction.profile.display_name)
+        if reaction.profile_id == actor_profile_id:
+            mine.add(reaction.kind_id)
+    return [
+        {"kind": k, "count": len(people.get(k.pk, [])), "names": people.get(k.pk, []), "mine": k.pk in mine}
+        for k in kinds
+    ]
+
+
+def group_members(group: Group) -> dict[str, Any]:
+    memberships = list(
+        Membership.objects.filter(group=group).select_related("profile", "profile__department").order_by(
+            "status", "role", "profile__full_name"
+        )
+    )
+    return {
+        "active": [m for m in memberships if m.status == Membership.Status.ACTIVE],
+        "requested": [m for m in memberships if m.status == Membership.Status.REQUESTED],
+        "invited": [m for m in memberships if m.status == Membership.Status.INVITED],
+    }
+
+
+def resources_of(group: Group) -> list[Resource]:
+    return list(Resource.objects.filter(group=group, deleted_at__isnull=True).select_related("added_by").order_by("-created_at"))
+
+
+def revisions_of(thread: Thread | None = None, post: Post | None = None) -> list[Revision]:
+    rows = Revision.objects.filter(thread=thread) if thread is not None else Revision.objects.filter(post=post)
+    return list(rows.select_related("edited_by"))
+
+
+def membership_in(group: Group, membership_id: object) -> Membership:
+    from courtyard.core.access import parse_id
+    from courtyard.core.errors import NotFound
+
+    membership = Membership.objects.select_related("group", "profile").filter(group=group, pk=parse_id(membership_id)).first()
+    if membership is None:
+        raise NotFound("No such member.")
+    return membership

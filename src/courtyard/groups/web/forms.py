@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courtyard.groups.models import Group, Membership
+from courtyard.people.web.forms import TagListField
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Group.Kind.choices)
+    visibility = forms.ChoiceField(label=_("Who can join"), choices=Group.Visibility.choices, widget=forms.RadioSelect)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the group is about and who it is for. Markdown is supported."),
+    )
+    tags = TagListField(label=_("Interests"), required=False, max_length=1000,
+                        help_text=_("Comma-separated; people with these interests get the group suggested."))
+
+
+def with_mention_autocomplete(field: forms.Field) -> None:
+    field.widget.attrs.update(
+        {
+            "list": "mention-options",
+            "hx-get": reverse("groups:mention_suggestions"),
+            "hx-trigger": "keyup changed delay:250ms",
+            "hx-target": "#mention-options",
+        }
+    )
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown is supported. Mention someone with @ and the first part of their email address."),
+    )
+    is_question = forms.BooleanField(label=_("This is a question (one reply can be accepted as the answer)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with_mention_autocomplete(self.fields["body"])
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown is supported. Mention someone with @name."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with_mention_autocomplete(self.fields["body"])
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the person to invite"))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ResourceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    url = forms.URLField(label=_("Link"), required=False, max_length=1000, assume_scheme="https")
+    file = forms.FileField(label=_("Or a file"), required=False, help_text=_("PDF, images, office documents, text, CSV or ZIP; 10 MB at most."))
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BrowseForm(forms.Form):
+    q = forms.CharField(label=_("Search groups"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Group.Kind.choices])
+    mine = forms.BooleanField(label=_("Only my groups"), required=False)
+    page = forms.IntegerField(required=False, min_value=1)

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from courtyard.groups import services
+from courtyard.groups.models import Group, Membership, Post, Reaction, Resource, Thread
+from tests.conftest import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def discussion(open_group, organizer, member, reactions):
+    services.membership_join(actor=member.user, group=open_group)
+    thread = services.thread_create(actor=organizer.user, group=open_group, title="Which linter?",
+                                    body="Opinions welcome", is_question=True)
+    post = services.post_create(actor=member.user, thread=thread, body="ruff, clearly")
+    return thread, post
+
+
+def test_browse_search_and_suggestions(member, open_group, request_group, private_group):
+    member.interests.set(open_group.tags.all())
+    client = signed_in_client(member)
+    page = client.get(reverse("groups:browse")).content.decode()
+    assert "Python Guild" in page
+    assert "Book Club" in page
+    assert "Leadership Circle" not in page  # private: invisible to outsiders
+    assert "Suggested for you" in page
+    found = client.get(reverse("groups:browse"), {"q": "book"}).content.decode()
+    assert "Book Club" in found
+    assert "Python Guild" not in found
+    assert client.get(reverse("groups:browse"), {"page": "x"}).status_code == 400
+
+
+def test_create_group_keeps_the_draft_on_error(member, open_group):
+    client = signed_in_client(member)
+    response = client.post(reverse("groups:create"), {"name": "Python Guild", "kind": "interest",
+                                                      "visibility": "open", "description": "My long text"})
+    assert response.status_code == 400
+    assert "My long text" in response.content.decode()
+    response = client.post(reverse("groups:create"), {"name": "Runners", "kind": "interest", "visibility": "open",
+                                                      "description": "We run", "tags": "Running"})
+    group = Group.objects.get(name="Runners")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("groups:detail", args=[group.slug])
+
+
+def test_group_pages_render(organizer, open_group, discussion):
+    client = signed_in_client(organizer)
+    for name in ("detail", "edit", "members", "resources", "thread_new"):
+        assert client.get(reverse(f"groups:{name}", args=[open_group.slug])).status_code == 200, name
+    thread, post = discussion
+    page = client.get(reverse("groups:thread", args=[open_group.slug, thread.pk])).content.decode()
+    assert "ruff, clearly" in page
+    assert "Accept as answer" in page
+    assert client.get(reverse("groups:history", args=[open_group.slug, "threads", thread.pk])).status_code == 200
+    assert client.get(reverse("groups:history", args=[open_group.slug, "posts", post.pk])).status_code == 200
+    assert client.get(reverse("groups:post_edit", args=[open_group.slug, post.pk])).status_code == 403
+    assert client.get(reverse("groups:thread", args=["other-slug", thread.pk])).status_code == 404
+
+
+def test_reply_with_error_keeps_the_text(member, discussion, open_group):
+    thread, _post = discussion
+    client = signed_in_client(member)
+    url = reverse("groups:thread", args=[open_group.slug, thread.pk])
+    response = client.post(url, {"body": "x" * 50_001})
+    assert response.status_code == 400
+    assert "x" * 100 in response.content.decode()
+    response = client.post(url, {"body": "Also black"})
+    assert response.status_code == 302
+    assert Post.objects.filter(body="Also black").exists()
+
+
+def test_join_leave_request_and_moderation_flow(member, other_member, organizer, open_group, request_group, discussion):
+    client = signed_in_client(other_member)
+    assert client.post(reverse("groups:join", args=[open_group.slug])).status_code == 302
+    assert Membership.objects.filter(group=open_group, profile=other_member, status="active").exists()
+    client.post(reverse("groups:mute", args=[open_group.slug]), {"muted": "1"})
+    assert Membership.objects.get(group=open_group, profile=other_member).muted
+    client.post(reverse("groups:leave", args=[open_group.slug]))
+    assert not Membership.objects.filter(group=open_group, profile=other_member).exists()
+    client.post(reverse("groups:request", args=[request_group.slug]))
+    membership = Membership.objects.get(group=request_group, profile=other_member)
+    org = signed_in_client(organizer)
+    assert "Asking to join" in org.get(reverse("groups:members", args=[request_group.slug])).content.decode()
+    org.post(reverse("groups:decide", args=[request_group.slug, membership.pk]), {"approve": "1"})
+    membership.refresh_from_db()
+    assert membership.status == "active"
+    org.post(reverse("groups:set_role", args=[request_group.slug, membership.pk]), {"role": "moderator"})
+    membership.refresh_from_db()
+    assert membership.role == "moderator"
+    org.post(reverse("groups:remove", args=[request_group.slug, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    org.post(reverse("groups:invite", args=[request_group.slug]), {"email": member.user.email})
+    assert Membership.objects.get(group=request_group, profile=member).status == "invited"
+
+
+def test_thread_actions(organizer, member, open_group, discussion, reactions):
+    thread, post = discussion
+    org = signed_in_client(organizer)
+    slug = open_group.slug
+    org.post(reverse("groups:thread_moderate", args=[slug, thread.pk]), {"action": "pin"})
+    org.post(reverse("groups:thread_accept", args=[slug, thread.pk]), {"post": post.pk})
+    thread.refresh_from_db()
+    assert thread.pinned_at is not None
+    assert thread.accepted_post == post
+    assert org.post(reverse("groups:thread_moderate", args=[slug, thread.pk]), {"action": "explode"}).status_code == 400
+    mem = signed_in_client(member)
+    response = mem.post(reverse("groups:react", args=[slug]), {"post": post.pk, "kind": reactions[0].pk},
+                        HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Mia Member" in response.content.decode()
+    assert Reaction.objects.filter(post=post).count() == 1
+    mem.post(reverse("groups:post_edit", args=[slug, post.pk]), {"body": "ruff and mypy"})
+    post.refresh_from_db()
+    assert post.body == "ruff and mypy"
+    mem.post(reverse("groups:post_delete", args=[slug, post.pk]))
+    post.refresh_from_db()
+    assert post.deleted_at is not None
+    org.post(reverse("groups:post_delete", args=[slug, post.pk]), {"restore": "1"})
+    post.refresh_from_db()
+    assert post.deleted_at is None
+    org.post(reverse("groups:thread_edit", args=[slug, thread.pk]), {"title": "Which linter, 2026?", "body": "Go"})
+    thread.refresh_from_db()
+    assert thread.title == "Which linter, 2026?"
+    org.post(reverse("groups:thread_delete", args=[slug, thread.pk]))
+    assert Thread.objects.get(pk=thread.pk).deleted_at is not None
+    assert mem.get(reverse("groups:thread", args=[slug, thread.pk])).status_code == 404
+    assert org.get(reverse("groups:thread", args=[slug, thread.pk])).status_code == 200
+
+
+def test_resources_links_and_files(member, open_group, other_member):
+    services.membership_join(actor=member.user, group=open_group)
+    client = signed_in_client(member)
+    url = reverse("groups:resources", args=[open_group.slug])
+    client.post(url, {"title": "Style guide", "url": "https://peps.python.org/pep-0008/"})
+    pdf = SimpleUploadedFile("notes.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    client.post(url, {"title": "Meeting notes", "file": pdf})
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/x-msdownload")
+    response = client.post(url, {"title": "Tool", "file": bad})
+    assert response.status_code == 400
+    assert "not accepted" in response.content.decode()
+    assert Resource.objects.count() == 2
+    note = Resource.objects.get(title="Meeting notes")
+    download = signed_in_client(other_member).get(reverse("groups:resource_download", args=[open_group.slug, note.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    link = Resource.objects.get(title="Style guide")
+    assert client.get(reverse("groups:resource_download", args=[open_group.slug, link.pk]))["Location"].startswith("https://peps")
+    client.post(reverse("groups:resource_delete", args=[open_group.slug, note.pk]))
+    assert Resource.objects.get(pk=note.pk).deleted_at is not None
+
+
+def test_archive_and_mentions_autocomplete(admin, open_group, member):
+    client = signed_in_client(admin)
+    client.post(reverse("groups:archive", args=[open_group.slug]), {"archived": "1"})
+    open_group.refresh_from_db()
+    assert open_group.archived_at is not None
+    options = signed_in_client(member).get(reverse("groups:mention_suggestions"), {"body": "hello @mem"}).content.decode()
+    assert 'value="hello @member ' in options
