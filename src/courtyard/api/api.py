@@ -15,6 +15,7 @@ from courtyard.core.errors import ApplicationError
 from courtyard.groups.api import discussions_router
 from courtyard.groups.api import router as groups_router
 from courtyard.people.api import router as people_router
+from courtyard.search.api import router as search_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -100,3 +101,4 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/groups", groups_router, tags=["groups"])
 api.add_router("/discussions", discussions_router, tags=["discussions"])
+api.add_router("/search", search_router, tags=["search"])

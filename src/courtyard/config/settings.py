@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "courtyard.accounts",
     "courtyard.people",
     "courtyard.groups",
+    "courtyard.search",
     "courtyard.api",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("courtyard.core.web.urls")),
     path("people/", include("courtyard.people.web.urls")),
     path("groups/", include("courtyard.groups.web.urls")),
+    path("search/", include("courtyard.search.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),

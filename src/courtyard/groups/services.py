@@ -35,6 +35,12 @@ from courtyard.groups.models import (
 )
 from courtyard.people.models import Profile, Tag
 from courtyard.people.services import tags_resolve
+from courtyard.search.services import (
+    search_index,
+    search_thread_retitle,
+    search_thread_set_visible,
+    search_unindex,
+)
 
 POST_LIMITS = ((8, 60), (60, 3600))  # per member: 8 a minute, 60 an hour
 RESOURCE_MAX_BYTES = 10 * 1024 * 1024
@@ -124,6 +130,7 @@ def group_create(
         last_activity_at=now, member_count=1,
     )
     group.tags.set(tags_resolve(Tag.Kind.INTEREST, tags))
+    search_index("group", group)
     Membership.objects.create(
         group=group, profile=creator, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE,
         created_at=now, joined_at=now,
@@ -162,6 +169,7 @@ def group_update(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         group.tags.set(tags_resolve(Tag.Kind.INTEREST, data["tags"]))
         changed.append("tags")
     if changed:
+        search_index("group", group)
         audit_record(action="groups.group.updated", actor=actor, target=group, data={"fields": changed})
     return group
 
@@ -358,6 +366,7 @@ def thread_create(*, actor: User, group: Group, title: str, body: str, is_questi
         is_question=is_question, created_at=now, last_activity_at=now,
     )
     Group.objects.filter(pk=group.pk).update(thread_count=F("thread_count") + 1, last_activity_at=now)
+    search_index("thread", thread)
     audit_record(action="groups.thread.created", actor=actor, target=thread, data={"group": group.pk})
     participation_record(
         member_id=author.pk, verb="asked" if is_question else "posted", department_id=author.department_id,
@@ -385,6 +394,7 @@ def post_create(*, actor: User, thread: Thread, body: str) -> Post:
     )
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     Group.objects.filter(pk=thread.group_id).update(last_activity_at=now)
+    search_index("post", post)
     audit_record(action="groups.post.created", actor=actor, target=post, data={"thread": thread.pk})
     participation_record(
         member_id=author.pk, verb="replied", department_id=author.department_id, group_id=thread.group_id,
@@ -428,6 +438,8 @@ def thread_update(*, actor: User, thread: Thread, title: str, body: str, is_ques
     if is_question is not None:
         thread.is_question = is_question
     thread.save()
+    search_index("thread", thread)
+    search_thread_retitle(thread)
     audit_record(action="groups.thread.edited", actor=actor, target=thread)
     return thread
 
@@ -445,6 +457,7 @@ def post_update(*, actor: User, post: Post, body: str) -> Post:
         post.body_html = render_body(body, mentioned)
         post.edited_at = clock.now()
         post.save(update_fields=["body", "body_html", "edited_at"])
+        search_index("post", post)
         audit_record(action="groups.post.edited", actor=actor, target=post)
         notify.mentioned(
             mentioned=[p for p in mentioned if p.pk not in before], actor=actor, author=post.author,
@@ -469,7 +482,12 @@ def content_set_deleted(*, actor: User, target: Thread | Post, deleted: bool) ->
     target.save(update_fields=["deleted_at", "deleted_by"])
     if isinstance(target, Thread):
         Group.objects.filter(pk=target.group_id).update(thread_count=F("thread_count") + (-1 if deleted else 1))
+        search_thread_set_visible(target, not deleted)
     else:
+        if deleted:
+            search_unindex("post", target.pk)
+        else:
+            search_index("post", target)
         Thread.objects.filter(pk=target.thread_id).update(reply_count=F("reply_count") + (-1 if deleted else 1))
         if deleted and target.thread.accepted_post_id == target.pk:
             Thread.objects.filter(pk=target.thread_id).update(accepted_post=None)
@@ -583,6 +601,7 @@ def resource_add(
         # A random name: the original file name stays only as the title; files are served by access check.
         resource.file.save(f"{secrets.token_hex(12)}{RESOURCE_TYPES[content_type]}", upload, save=False)
     resource.save()
+    search_index("resource", resource)
     audit_record(action="groups.resource.added", actor=actor, target=resource, data={"group": group.pk})
     participation_record(member_id=profile.pk, verb="shared_resource", department_id=profile.department_id, group_id=group.pk)
     return resource
@@ -594,6 +613,7 @@ def resource_delete(*, actor: User, resource: Resource) -> None:
     check(can_delete_content(actor, resource.added_by_id or 0, current), _("You cannot remove this resource."))
     resource.deleted_at = clock.now()
     resource.save(update_fields=["deleted_at"])
+    search_unindex("resource", resource.pk)
     audit_record(action="groups.resource.deleted", actor=actor, target=resource)
 
 

@@ -1,0 +1,38 @@
+"""Search across everything a member may see: people, groups, discussions, replies, library items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from courtyard.accounts.models import User
+from courtyard.groups.selectors import readable_group_ids
+from courtyard.people.domain.directory import search_tokens
+from courtyard.people.selectors import DirectoryQuery, directory_slice
+from courtyard.search.backend import documents_matching
+from courtyard.search.domain.snippets import snippet
+from courtyard.search.models import SearchDocument
+
+TYPES = ("group", "thread", "post", "resource")
+RESULTS_PER_PAGE = 20
+PEOPLE_SHOWN = 6
+
+
+def search(actor: User, query: str, *, kind: str = "", page_number: Any = 1) -> dict[str, Any]:
+    """Ranked results with snippets; nothing from a group the actor may not read. Fixed number of queries."""
+    tokens = search_tokens(query)
+    if not tokens:
+        return {"tokens": [], "people": [], "people_count": 0, "page": None}
+    documents = SearchDocument.objects.filter(Q(group_id__isnull=True) | Q(group_id__in=readable_group_ids(actor)))
+    if kind in TYPES:
+        documents = documents.filter(object_type=kind)
+    page = Paginator(documents_matching(documents, tokens), RESULTS_PER_PAGE).get_page(page_number)
+    for document in page.object_list:
+        document.snippet = snippet(document.body or document.title, tokens)  # type: ignore[attr-defined]
+    people_count: int = 0
+    people: list[Any] = []
+    if kind in ("", "person"):
+        people_count, people = directory_slice(DirectoryQuery(q=query, sort="relevance"), offset=0, limit=PEOPLE_SHOWN)
+    return {"tokens": tokens, "people": people, "people_count": people_count, "page": page}
