@@ -14,6 +14,7 @@ from courtyard.api.auth import ActiveSessionAuth, TokenAuth
 from courtyard.core.errors import ApplicationError
 from courtyard.groups.api import discussions_router
 from courtyard.groups.api import router as groups_router
+from courtyard.notifications.api import router as notifications_router
 from courtyard.people.api import router as people_router
 from courtyard.search.api import router as search_router
 
@@ -102,3 +103,4 @@ api.add_router("/people", people_router, tags=["people"])
 api.add_router("/groups", groups_router, tags=["groups"])
 api.add_router("/discussions", discussions_router, tags=["discussions"])
 api.add_router("/search", search_router, tags=["search"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])

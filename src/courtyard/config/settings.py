@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "courtyard.people",
     "courtyard.groups",
     "courtyard.search",
+    "courtyard.notifications",
     "courtyard.api",
 ]
 
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "courtyard.core.context_processors.site",
+                "courtyard.notifications.context_processors.notifications",
             ],
         },
     }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("courtyard.people.web.urls")),
     path("groups/", include("courtyard.groups.web.urls")),
     path("search/", include("courtyard.search.web.urls")),
+    path("notifications/", include("courtyard.notifications.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),

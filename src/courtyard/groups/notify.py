@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from courtyard.groups.models import Group, Membership, Post, Thread
 from courtyard.people.models import Profile
 
 
-def _send(**kwargs: object) -> None:
+def _send(**kwargs: Any) -> None:
     from courtyard.notifications.services import notification_send
 
     notification_send(**kwargs)

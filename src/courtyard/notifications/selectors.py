@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from courtyard.accounts.models import User
+from courtyard.notifications.domain.kinds import KINDS, enabled
+from courtyard.notifications.models import Notification, Preference
+from courtyard.notifications.services import unread_cache_key
+
+PAGE_SIZE = 20
+
+
+def unread_count(user: User) -> int:
+    """Cached per member; services clear it whenever a notification is created or read."""
+    key = unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, 600)
+    return int(count)
+
+
+def encode_cursor(notification: Notification) -> str:
+    raw = f"{notification.created_at.isoformat()}|{notification.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|", 1)
+        return dt.datetime.fromisoformat(stamp), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def notifications_page(user: User, cursor: str | None, size: int = PAGE_SIZE) -> dict[str, Any]:
+    """Newest first, by cursor (stable while new ones arrive). One query for the rows."""
+    rows = Notification.objects.filter(recipient=user).select_related("actor").order_by("-created_at", "-id")
+    if cursor:
+        position = decode_cursor(cursor)
+        if position is None:
+            raise ValueError("bad cursor")
+        stamp, pk = position
+        rows = rows.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, id__lt=pk))
+    items = list(rows[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    return {"items": items, "next_cursor": encode_cursor(items[-1]) if more and items else None}
+
+
+def preferences_of(user: User) -> list[dict[str, Any]]:
+    overrides = dict(Preference.objects.filter(user=user).values_list("kind", "enabled"))
+    return [{"kind": k, "enabled": enabled(k.key, overrides)} for k in KINDS]
