@@ -202,3 +202,81 @@ def membership_in(group: Group, membership_id: object) -> Membership:
     if membership is None:
         raise NotFound("No such member.")
     return membership
+
+
+# --- Home feed --------------------------------------------------------------------------------
+
+FEED_VERBS = ("posted", "asked", "replied", "shared_resource")
+FEED_PAGE = 20
+
+
+def _feed_cursor(occurred_at: Any, pk: int) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(f"{occurred_at.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+def _feed_position(cursor: str) -> tuple[Any, int]:
+    import base64
+    import datetime as dt
+
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    stamp, pk = raw.split("|", 1)
+    return dt.datetime.fromisoformat(stamp), int(pk)
+
+
+def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) -> dict[str, Any]:
+    """What happened in the member's groups (not muted) and what the people they follow wrote where the member
+    may read it, newest first, by cursor. Read from the activity facts, then the items in bulk: six queries."""
+    from courtyard.core.models import Participation
+    from courtyard.people.selectors import followed_ids
+
+    me = Profile.objects.filter(user=actor).values_list("pk", flat=True).first() or 0
+    my_groups = Membership.objects.filter(profile_id=me, status=Membership.Status.ACTIVE, muted=False).values("group_id")
+    facts = Participation.objects.filter(verb__in=FEED_VERBS, group_id__in=readable_group_ids(actor)).filter(
+        Q(group_id__in=my_groups) | Q(member_id__in=followed_ids(me))
+    ).exclude(member_id=me).order_by("-occurred_at", "-id")
+    if cursor:
+        stamp, pk = _feed_position(cursor)
+        facts = facts.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
+    rows = list(facts.values("id", "verb", "occurred_at", "object_type", "object_id", "member_id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    ids: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        if row["object_id"] is not None:
+            ids[row["object_type"]].add(row["object_id"])
+    threads = {t.pk: t for t in Thread.objects.filter(pk__in=ids["thread"], deleted_at__isnull=True).select_related("group", "author")}
+    posts = {
+        p.pk: p for p in Post.objects.filter(pk__in=ids["post"], deleted_at__isnull=True, thread__deleted_at__isnull=True)
+        .select_related("thread", "thread__group", "author")
+    }
+    resources = {r.pk: r for r in Resource.objects.filter(pk__in=ids["resource"], deleted_at__isnull=True).select_related("group", "added_by")}
+    items = []
+    for row in rows:
+        item = {"verb": row["verb"], "at": row["occurred_at"]}
+        if row["object_type"] == "thread" and row["object_id"] in threads:
+            thread = threads[row["object_id"]]
+            items.append({**item, "thread": thread, "group": thread.group, "author": thread.author, "text": thread.body})
+        elif row["object_type"] == "post" and row["object_id"] in posts:
+            post = posts[row["object_id"]]
+            items.append({**item, "thread": post.thread, "post": post, "group": post.thread.group, "author": post.author,
+                          "text": post.body})
+        elif row["object_type"] == "resource" and row["object_id"] in resources:
+            resource = resources[row["object_id"]]
+            items.append({**item, "resource": resource, "group": resource.group, "author": resource.added_by,
+                          "text": resource.title})
+    next_cursor = _feed_cursor(rows[-1]["occurred_at"], rows[-1]["id"]) if more and rows else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def unanswered_questions(actor: User, limit: int = 5) -> list[Thread]:
+    """Questions nobody has answered yet in the member's groups: a nudge to help."""
+    groups = Membership.objects.filter(profile__user=actor, status=Membership.Status.ACTIVE).values("group_id")
+    return list(
+        Thread.objects.filter(group_id__in=groups, is_question=True, reply_count=0, deleted_at__isnull=True,
+                              locked_at__isnull=True)
+        .exclude(author__user=actor)
+        .select_related("group", "author")
+        .order_by("-created_at")[:limit]
+    )

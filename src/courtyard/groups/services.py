@@ -603,7 +603,10 @@ def resource_add(
     resource.save()
     search_index("resource", resource)
     audit_record(action="groups.resource.added", actor=actor, target=resource, data={"group": group.pk})
-    participation_record(member_id=profile.pk, verb="shared_resource", department_id=profile.department_id, group_id=group.pk)
+    participation_record(
+        member_id=profile.pk, verb="shared_resource", department_id=profile.department_id, group_id=group.pk,
+        object_type="resource", object_id=resource.pk,
+    )
     return resource
 
 

@@ -209,6 +209,32 @@ def tags(
     return selectors.tag_suggestions(kind, q)
 
 
+class FollowOut(Schema):
+    following: bool
+    followers: int
+
+
+@router.get("/me/following", response=list[Ref], summary="The people you follow")
+def me_following(request: ApiRequest) -> list[dict[str, Any]]:
+    me = access_own_profile(request.auth)
+    people = Profile.objects.filter(followers__follower=me, is_active=True).order_by("full_name")[:1000]
+    return [{"id": p.pk, "name": p.display_name} for p in people]
+
+
+@router.post("/{person_id}/follow", response=FollowOut, summary="Follow someone (their posts reach your feed)")
+def follow(request: ApiRequest, person_id: int) -> dict[str, Any]:
+    profile = access_profile(request.auth, person_id)
+    services.follow_set(actor=request.auth, profile=profile, following=True)
+    return {"following": True, "followers": profile.followers.count()}
+
+
+@router.delete("/{person_id}/follow", response=FollowOut, summary="Stop following someone")
+def unfollow(request: ApiRequest, person_id: int) -> dict[str, Any]:
+    profile = access_profile(request.auth, person_id)
+    services.follow_set(actor=request.auth, profile=profile, following=False)
+    return {"following": False, "followers": profile.followers.count()}
+
+
 @router.get("/{person_id}", response=PersonDetailOut, summary="One person")
 def person_detail(request: ApiRequest, person_id: int) -> dict[str, Any]:
     return person_out(access_profile(request.auth, person_id), request.auth, detail=True)

@@ -111,3 +111,21 @@ class Profile(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+
+class Follow(models.Model):
+    """A member follows a colleague: their discussions and replies show up in the member's home feed."""
+
+    follower = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="following")
+    followed = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="follow_unique"),
+            models.CheckConstraint(condition=~models.Q(follower=models.F("followed")), name="follow_not_self"),
+        ]
+        indexes = [models.Index(fields=["followed"], name="follow_followed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followed_id}"

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from courtyard.core import clock
 from courtyard.people.domain.directory import newcomer_since, normalize_text
-from courtyard.people.models import Department, Location, Profile, Tag, Team
+from courtyard.people.models import Department, Follow, Location, Profile, Tag, Team
 from courtyard.people.search import profiles_matching, profiles_ranked
 
 SORTS = ("relevance", "name", "newest", "department")
@@ -204,3 +204,19 @@ def directory_slice(query: DirectoryQuery, *, offset: int, limit: int) -> tuple[
     count, queryset = _directory_counted(query)
     rows = list(queryset.prefetch_related(*_tag_prefetches())[offset : offset + limit]) if offset < count else []
     return count, rows
+
+
+def follow_summary(profile: Profile, viewer_user_id: int | None) -> dict[str, Any]:
+    """Follower and following counts for a profile, and whether the viewer follows them: one query."""
+    from django.db.models import Count, Q
+
+    counts = Follow.objects.filter(Q(followed=profile) | Q(follower=profile)).aggregate(
+        followers=Count("pk", filter=Q(followed=profile)),
+        following=Count("pk", filter=Q(follower=profile)),
+        viewer=Count("pk", filter=Q(followed=profile, follower__user_id=viewer_user_id)),
+    )
+    return {"followers": counts["followers"], "following": counts["following"], "viewer_follows": bool(counts["viewer"])}
+
+
+def followed_ids(profile_id: int) -> Any:
+    return Follow.objects.filter(follower_id=profile_id).values("followed_id")

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from courtyard.accounts.models import User
+from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, PermissionDenied
 from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
 from courtyard.people.domain.orgimport import department_path_parts
-from courtyard.people.models import Department, Location, Profile, Tag, Team
+from courtyard.people.models import Department, Follow, Location, Profile, Tag, Team
 from courtyard.people.selectors import directory_options_invalidate
 
 PATH_SEPARATOR = " / "
@@ -322,3 +323,22 @@ def department_update(*, actor: User, department: Department, name: str, parent:
         action="people.department.updated", actor=actor, target=department, data={"from": old_path, "to": department.path}
     )
     return department
+
+
+@transaction.atomic
+def follow_set(*, actor: User, profile: Profile, following: bool) -> bool:
+    """Follow or unfollow a colleague (idempotent). Following is quiet: nobody is notified."""
+    me = Profile.objects.filter(user=actor).first()
+    if me is None:
+        raise PermissionDenied(_("Your account has no profile yet; ask a community admin."))
+    if me.pk == profile.pk:
+        raise ApplicationError(_("You cannot follow yourself."), code="self_follow")
+    if following:
+        if not profile.is_active:
+            raise ApplicationError(_("%(name)s is deactivated.") % {"name": profile.display_name}, code="inactive")
+        _follow, created = Follow.objects.get_or_create(follower=me, followed=profile, defaults={"created_at": clock.now()})
+        if created:
+            audit_record(action="people.follow.created", actor=actor, target=profile)
+    elif Follow.objects.filter(follower=me, followed=profile).delete()[0]:
+        audit_record(action="people.follow.deleted", actor=actor, target=profile)
+    return following

@@ -18,7 +18,21 @@ from courtyard.people.selectors import home_overview
 @login_required
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
-    return render(request, "core/home.html", home_overview(request.user))
+    """The home page: the feed from the member's groups and the people they follow, questions waiting for an
+    answer, newcomers and people with shared interests. With ?cursor=, the next page of the feed (htmx)."""
+    from courtyard.core.errors import ApplicationError
+    from courtyard.core.htmx import render_page
+    from courtyard.groups.selectors import home_feed, unanswered_questions
+
+    cursor = request.GET.get("cursor") or None
+    try:
+        feed = home_feed(request.user, cursor=cursor)
+    except (ValueError, UnicodeDecodeError):
+        raise ApplicationError("That page link is not valid.", code="bad_cursor") from None
+    if cursor:
+        return render_page(request, "core/home.html", "core/_feed_items.html", {"feed": feed, "more_only": True})
+    context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:profile_id>/edit/", views.profile_edit, name="profile_edit"),
     path("<str:profile_id>/photo/", views.profile_photo, name="profile_photo"),
     path("<str:profile_id>/active/", views.profile_set_active, name="profile_set_active"),
+    path("<str:profile_id>/follow/", views.profile_follow, name="profile_follow"),
 ]

@@ -89,6 +89,7 @@ def profile_page(request: AuthedRequest, profile_id: str) -> HttpResponse:
         "tenure": tenure_years(profile.start_date, today),
         "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)),
         **selectors.profile_detail(profile),
+        **selectors.follow_summary(profile, viewer_user_id=request.user.pk),
     }
     return render(request, "people/profile.html", context)
 
@@ -181,4 +182,18 @@ def profile_set_active(request: AuthedRequest, profile_id: str) -> HttpResponse:
     active = request.POST.get("active") == "1"
     services.member_set_active(actor=request.user, profile=profile, active=active)
     messages.success(request, _("Member reactivated.") if active else _("Member deactivated; their data is kept."))
+    return redirect("people:profile", profile_id=profile.pk)
+
+
+@login_required
+@require_POST
+def profile_follow(request: AuthedRequest, profile_id: str) -> HttpResponse:
+    profile = access_profile(request.user, profile_id)
+    following = request.POST.get("follow") == "1"
+    services.follow_set(actor=request.user, profile=profile, following=following)
+    messages.success(
+        request,
+        _("You follow %(name)s: their discussions show up on your home page.") % {"name": profile.display_name}
+        if following else _("You no longer follow %(name)s.") % {"name": profile.display_name},
+    )
     return redirect("people:profile", profile_id=profile.pk)
