@@ -10,10 +10,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from courtyard.accounts.models import ApiToken, Invitation, User, UserSession
-from courtyard.core.models import AuditEntry, Interaction, Participation
-from courtyard.people.models import Department, Location, Profile, Tag, Team
-
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (800, 600), colour: str = "teal") -> bytes:
     out = io.BytesIO()
@@ -26,16 +22,25 @@ def image_upload(name: str = "me.png", fmt: str = "PNG", size: tuple[int, int] =
     return SimpleUploadedFile(name, image_bytes(fmt, size), content_type=content_types.get(fmt, "application/octet-stream"))
 
 
-SNAPSHOT_MODELS = [
-    User, Profile, Profile.interests.through, Profile.skills.through, Tag, Department, Team, Location,
-    ApiToken, UserSession, Invitation, AuditEntry, Participation, Interaction,
-]
+OUR_APPS = ("accounts", "core", "people", "groups", "search", "notifications")
+
+
+def snapshot_models() -> list[Any]:
+    """Every model of Courtyard's own apps, and their many-to-many tables."""
+    from django.apps import apps
+
+    models: list[Any] = []
+    for label in OUR_APPS:
+        for model in apps.get_app_config(label).get_models():
+            models.append(model)
+            models.extend(f.remote_field.through for f in model._meta.local_many_to_many)
+    return models
 
 
 def db_snapshot() -> dict[str, Any]:
-    """Every row a request of the foundation could change, plus the uploaded files, for before/after checks."""
+    """Every row a request could change, plus the uploaded files, for before/after checks."""
     rows: dict[str, Any] = {
-        model._meta.label: list(model.objects.order_by("pk").values()) for model in SNAPSHOT_MODELS
+        model._meta.label: list(model.objects.order_by("pk").values()) for model in snapshot_models()
     }
     media = Path(settings.MEDIA_ROOT)
     rows["media"] = sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []

@@ -31,7 +31,8 @@ def test_openapi_document_describes_every_operation():
     assert people_operations == {
         ("/api/people/", "get"), ("/api/people/me", "get"), ("/api/people/me", "patch"),
         ("/api/people/departments", "get"), ("/api/people/locations", "get"), ("/api/people/tags", "get"),
-        ("/api/people/{person_id}", "get"),
+        ("/api/people/{person_id}", "get"), ("/api/people/me/following", "get"),
+        ("/api/people/{person_id}/follow", "post"), ("/api/people/{person_id}/follow", "delete"),
     }
     schemes = doc["components"]["securitySchemes"]
     assert schemes["TokenAuth"]["scheme"] == "bearer"

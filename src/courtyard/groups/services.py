@@ -546,7 +546,7 @@ def reaction_toggle(*, actor: User, target: Thread | Post, kind: ReactionKind) -
     profile = actor_profile(actor)
     group = target.group if isinstance(target, Thread) else target.thread.group
     current = standing(actor, group)
-    check(rules.can_read(current) and not current.archived, _("You cannot react here."))
+    check(rules.can_post(current), _("Join the group to react."))
     if not kind.is_active:
         raise ApplicationError(_("That reaction is not offered any more."), code="inactive_reaction")
     lookup: dict[str, Any] = {"kind": kind, "profile": profile}

@@ -266,6 +266,8 @@ def thread(request: AuthedRequest, slug: str, thread_id: str) -> HttpResponse:
     thread, current = _thread_in(request, slug, thread_id, include_deleted=True)
     form = ReplyForm(request.POST or None)
     status = 200
+    if request.method == "POST" and not rules.can_post(current):
+        raise ApplicationError(_("Join the group to reply."), code="forbidden", status=403)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -422,6 +424,8 @@ def react(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resources(request: AuthedRequest, slug: str) -> HttpResponse:
     group, current, membership = access_group_content(request.user, slug)
+    if request.method == "POST" and not rules.can_post(current):
+        raise ApplicationError(_("Join the group to add resources."), code="forbidden", status=403)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
