@@ -839,6 +839,16 @@ class Discussions:
         span = max(0.0, (last - first).total_seconds())
         return first + dt.timedelta(seconds=span * self.rng.random() ** skew)
 
+    def reply_times(self, first: dt.datetime, last: dt.datetime, count: int) -> list[dt.datetime]:
+        """Replies come in bursts: gaps of minutes to days (log-normal mean per thread), squeezed to fit."""
+        rng = self.rng
+        mean = math.exp(rng.gauss(math.log(3 * 3600), 1.0))
+        offsets = list(itertools.accumulate(rng.expovariate(1 / mean) + 30 for _ in range(count)))
+        span = (last - first).total_seconds()
+        if offsets and offsets[-1] > span:
+            offsets = [o * span * 0.98 / offsets[-1] for o in offsets]
+        return [first + dt.timedelta(seconds=round(o)) for o in offsets]
+
     # People --------------------------------------------------------------------------------------
 
     def profile_stub(self, i: int) -> Profile:
@@ -924,9 +934,7 @@ class Discussions:
                     author = creator
             at = max(at, created)
             thread = self.thread(group, spec, group_topic, author, at, is_welcome)
-            # Replies: mostly soon after the opening post, a long tail after.
-            skew = 1.6 if replies > 40 else 3.0
-            times = sorted(self.between(at, content_end, skew) for _ in range(replies))
+            times = self.reply_times(at, content_end, replies)
             posts: list[tuple[Post, int]] = []
             visible_replies = 0
             for when in times:
@@ -1181,12 +1189,12 @@ def seed_groups(
         size = round(scale / ranks[index] ** 0.85)
         if spec.visibility != Group.Visibility.OPEN:
             size //= 3
-        size = max(3, min(size, len(people)))
+        size = max(3, min(size, round(len(people) * 0.45)))
         member_lists.append(choose_members(rng, spec, size, people))
 
     # Activity: bigger groups talk more, with a heavy-tailed twist (a few very active, many quiet).
     activity = [
-        (len(m) ** 0.7) * min(40.0, rng.paretovariate(1.1)) * (0.3 if spec.archived else 1.0)
+        (len(m) ** 0.7) * min(20.0, rng.paretovariate(1.1)) * (0.3 if spec.archived else 1.0)
         for spec, m in zip(specs, member_lists, strict=True)
     ]
     reply_shares = apportion(total_posts, activity)

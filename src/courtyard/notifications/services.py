@@ -1,8 +1,17 @@
-"""The single place where notifications are created. The email channel (a later issue) hooks in here."""
+"""The single place where notifications are created, read and configured.
+
+Every notification goes through notifications_send_bulk (notification_send is its one-recipient form), so
+the rules live here once: the member's on/off choice per kind, nobody hears about their own action,
+deactivated members hear nothing, and the same news about the same thing within DEDUP_WINDOW is told once.
+
+The email channel (a later issue) hooks in at the one marked line in notifications_send_bulk: queue delivery
+with transaction.on_commit for the notifications just created, per the member's email choices.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -11,21 +20,26 @@ from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
-from courtyard.core.errors import ApplicationError, NotFound
-from courtyard.notifications.domain.kinds import BY_KEY, enabled, is_known
+from courtyard.core.errors import ApplicationError
+from courtyard.notifications.domain.kinds import BY_KEY, enabled, is_known, is_local_path
 from courtyard.notifications.models import Notification, Preference
 
 DEDUP_WINDOW = dt.timedelta(minutes=10)
+TEXT_LENGTH = 300
+URL_LENGTH = 500
 
 
 def unread_cache_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def _invalidate(user_id: int) -> None:
-    # Now, and again once committed: a page read in between must not keep a stale count cached.
-    cache.delete(unread_cache_key(user_id))
-    transaction.on_commit(lambda: cache.delete(unread_cache_key(user_id)))
+def _invalidate(user_ids: Iterable[int]) -> None:
+    # Now, and again once committed: a page rendered in between must not keep a stale count cached.
+    keys = [unread_cache_key(pk) for pk in user_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def notification_send(
@@ -40,45 +54,76 @@ def notification_send(
 ) -> Notification | None:
     """Tell one member about something, unless they turned that kind off, are the one who did it, are
     deactivated, or were just told the same thing. Returns the notification, or None when none was made."""
-    if not is_known(kind):
-        raise ValueError(f"unknown notification kind {kind!r}")
-    if not url.startswith("/") or url.startswith("//"):
-        raise ValueError("notification links must be local paths")
-    if not recipient.is_active or (actor is not None and actor.pk == recipient.pk):
-        return None
-    overrides = dict(Preference.objects.filter(user=recipient, kind=kind).values_list("kind", "enabled"))
-    if not enabled(kind, overrides):
-        return None
-    now = clock.now()
-    if object_id is not None and Notification.objects.filter(
-        recipient=recipient, kind=kind, object_type=object_type, object_id=object_id, created_at__gte=now - DEDUP_WINDOW
-    ).exists():
-        return None
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, text=text[:300], url=url[:500], object_type=object_type,
-        object_id=object_id, created_at=now,
+    made = notifications_send_bulk(
+        recipients=[recipient], kind=kind, actor=actor, text=text, url=url, object_type=object_type,
+        object_id=object_id,
     )
-    _invalidate(recipient.pk)
-    # Email (a later issue): queue delivery here, per the member's email preferences, on commit.
-    return notification
+    return made[0] if made else None
 
 
 @transaction.atomic
-def notification_open(*, actor: User, notification_id: int) -> Notification:
-    notification = Notification.objects.filter(pk=notification_id, recipient=actor).first()
-    if notification is None:
-        raise NotFound(_("No such notification."))
+def notifications_send_bulk(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    actor: User | None,
+    text: str,
+    url: str,
+    object_type: str = "",
+    object_id: int | None = None,
+) -> list[Notification]:
+    """notification_send for many members at once (everyone mentioned, every organizer of a group), with the
+    same rules, in at most three queries whatever their number: choices, recent duplicates, one insert."""
+    if not is_known(kind):
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not is_local_path(url):
+        raise ValueError(f"notification links must be local paths, not {url!r}")
+    candidates = {
+        user.pk: user for user in recipients if user.is_active and (actor is None or user.pk != actor.pk)
+    }
+    if not candidates:
+        return []
+    choices = dict(Preference.objects.filter(user_id__in=candidates, kind=kind).values_list("user_id", "enabled"))
+    wanted = [pk for pk in candidates if enabled(kind, {kind: choices[pk]} if pk in choices else {})]
+    now = clock.now()
+    if wanted and object_id is not None:
+        told = set(
+            Notification.objects.filter(
+                recipient_id__in=wanted, kind=kind, object_type=object_type, object_id=object_id,
+                created_at__gte=now - DEDUP_WINDOW,
+            ).values_list("recipient_id", flat=True)
+        )
+        wanted = [pk for pk in wanted if pk not in told]
+    if not wanted:
+        return []
+    made = Notification.objects.bulk_create(
+        Notification(
+            recipient=candidates[pk], kind=kind, actor=actor, text=text[:TEXT_LENGTH], url=url[:URL_LENGTH],
+            object_type=object_type, object_id=object_id, created_at=now,
+        )
+        for pk in wanted
+    )
+    _invalidate(wanted)
+    # Email (a later issue) hooks in here: transaction.on_commit(lambda: queue the email channel for `made`).
+    return made
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one of the actor's notifications read (idempotent). Reach it through access_notification."""
+    if notification.recipient_id != actor.pk:
+        raise ValueError("only the recipient marks a notification read")
     if notification.read_at is None:
         notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
-        _invalidate(actor.pk)
+        _invalidate([actor.pk])
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, actor: User) -> int:
     count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=clock.now())
-    _invalidate(actor.pk)
+    _invalidate([actor.pk])
     return count
 
 
@@ -87,10 +132,12 @@ def preferences_set(*, actor: User, choices: dict[str, Any]) -> None:
     """Store the member's on/off per kind; a choice equal to the default removes the stored row."""
     unknown = sorted(k for k in choices if not is_known(k))
     if unknown:
-        raise ApplicationError(_("Unknown notification kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)}, code="bad_kind")
+        raise ApplicationError(
+            _("Unknown notification kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)}, code="bad_kind"
+        )
+    if any(not isinstance(value, bool) for value in choices.values()):
+        raise ApplicationError(_("Each choice must be true or false."), code="bad_value")
     for key, value in choices.items():
-        if not isinstance(value, bool):
-            raise ApplicationError(_("Each choice must be true or false."), code="bad_value")
         if value == BY_KEY[key].default_on:
             Preference.objects.filter(user=actor, kind=key).delete()
         else:

@@ -96,15 +96,38 @@ def can_archive(s: Standing) -> bool:
     return s.is_admin
 
 
-MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9._+-]{0,63}[A-Za-z0-9_+-]|[A-Za-z0-9])")
+MENTION_RE = re.compile(r"(?<![\w@/.\\])@([A-Za-z0-9][A-Za-z0-9._+-]{0,63}[A-Za-z0-9_+-]|[A-Za-z0-9])")
+
+
+# Where an @handle is not a mention, because Markdown shows it as code or it already is a link: fenced blocks
+# (``` or ~~~, also inside a quote or a list item, open to the end when never closed), indented code blocks,
+# code spans (a run of backticks up to the next run of the same length), and [text](url) links.
+_NOT_MENTIONS = re.compile(
+    r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}(?![^\n]*`)|~{3,}).*?(?:\n[ \t>]*\1[`~]*[ \t]*(?=\n|\Z)|\Z)"
+    r"|(?:\A|\n[ \t]*\n)(?:[ \t]*\n)*(?: {4}| {0,3}\t)[^\n]*(?:\n(?:(?: {4}| {0,3}\t)[^\n]*|[ \t]*(?=\n)))*"
+    r"|(?<!`)(`+)(?!`).+?(?<!`)\2(?!`)"
+    r"|\[[^\]]*\]\([^)]*\)",
+    re.M | re.S,
+)
+
+
+def _outside_code(text: str) -> list[tuple[bool, str]]:
+    """The text in pieces, each marked True where @handles are mentions."""
+    pieces, start = [], 0
+    for match in _NOT_MENTIONS.finditer(text):
+        pieces.append((True, text[start : match.start()]))
+        pieces.append((False, match.group(0)))
+        start = match.end()
+    pieces.append((True, text[start:]))
+    return pieces
 
 
 def mention_handles(text: str) -> list[str]:
-    """The @handles in a text, lower-cased, in order, once each; code spans and blocks are ignored."""
-    without_code = re.sub(r"```.*?```|`[^`\n]*`", " ", text or "", flags=re.S)
+    """The @handles in a text, lower-cased, in order, once each; code spans and blocks (and links) are ignored."""
     seen: dict[str, None] = {}
-    for match in MENTION_RE.finditer(without_code):
-        seen.setdefault(match.group(1).lower(), None)
+    for live, piece in _outside_code(text or ""):
+        for match in MENTION_RE.finditer(piece) if live else ():
+            seen.setdefault(match.group(1).lower(), None)
     return list(seen)[:50]
 
 
@@ -115,8 +138,7 @@ def link_mentions(text: str, profile_urls: dict[str, str]) -> str:
         url = profile_urls.get(match.group(1).lower())
         return f"[@{match.group(1)}]({url})" if url else match.group(0)
 
-    parts = re.split(r"(```.*?```|`[^`\n]*`)", text or "", flags=re.S)
-    return "".join(part if i % 2 else MENTION_RE.sub(replace, part) for i, part in enumerate(parts))
+    return "".join(MENTION_RE.sub(replace, piece) if live else piece for live, piece in _outside_code(text or ""))
 
 
 RESERVED_SLUGS = frozenset({"new", "mentions"})  # the group URLs' own words

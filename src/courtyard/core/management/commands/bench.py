@@ -1,7 +1,8 @@
-"""`courtyard bench`: server time and queries per request of the directory and the people API.
+"""`courtyard bench`: server time and queries per request of the directory, the people API, groups and discussions.
 
 Runs on the database in DATABASE_URL (SQLite under COURTYARD_VAR_DIR when unset). Seeds the large
-member set once (100,000 people, ``--members`` to change it) and reuses it on later runs. Every
+member set once (100,000 people, ``--members`` to change it) and their groups and discussions
+(2,000 groups, 1,000,000 replies, ``--posts`` to change it), and reuses them on later runs. Every
 scenario, plus a bare "hello" view through the same middleware, is requested in turn (round-robin,
 so machine noise hits all of them alike) through Django's test Client as a signed-in member.
 Server time = the whole request through the middleware stack, view and template, in this process.
@@ -32,6 +33,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
 from courtyard.accounts.models import User
+from courtyard.core.management.commands.seed import stream
+from courtyard.groups.models import Group, Post, Thread
+from courtyard.groups.seed import post_count, seed_groups, seeded_groups, seeded_groups_delete
 from courtyard.people.models import Department, Location, Profile
 from courtyard.people.seed import seeded_profiles
 from courtyard.people.selectors import DirectoryQuery, directory_slice
@@ -60,9 +64,9 @@ class Scenario:
     name: str
     urls: list[str]
     query: DirectoryQuery | None = None  # to report how many people match
+    matches: int | None = None
     durations: list[float] = dataclasses.field(default_factory=list)
     query_counts: set[int] = dataclasses.field(default_factory=set)
-    matches: int | None = None
 
     def url(self, i: int) -> str:
         return self.urls[i % len(self.urls)]
@@ -118,6 +122,37 @@ def people_scenarios() -> list[Scenario]:
     ]
 
 
+def groups_scenarios() -> list[Scenario]:
+    """The busiest open group, the longest thread of an open group (first and last page), browsing, the API."""
+    open_groups = Group.objects.filter(visibility=Group.Visibility.OPEN, archived_at__isnull=True)
+    busy = open_groups.order_by("-thread_count", "pk").first()
+    thread = (
+        Thread.objects.filter(group__in=open_groups, deleted_at__isnull=True)
+        .select_related("group")
+        .order_by("-reply_count", "pk")
+        .first()
+    )
+    if busy is None or thread is None:
+        raise CommandError("No open group with discussions to benchmark.")
+    from courtyard.groups.selectors import POSTS_PER_PAGE
+
+    last_page = max(1, math.ceil(thread.reply_count / POSTS_PER_PAGE))
+    page = f"/groups/{thread.group.slug}/threads/{thread.pk}/"
+    api_thread = f"/api/discussions/threads/{thread.pk}"
+    return [
+        Scenario("group page: busiest (threads)", [f"/groups/{busy.slug}/"], matches=busy.thread_count),
+        Scenario("group page: busiest, page 40", [f"/groups/{busy.slug}/?page=40"], matches=busy.thread_count),
+        Scenario("thread: longest, page 1 (replies)", [page], matches=thread.reply_count),
+        Scenario(f"thread: longest, last page ({last_page})", [f"{page}?page={last_page}"], matches=thread.reply_count),
+        Scenario("groups browse", ["/groups/"], matches=open_groups.count()),
+        Scenario("groups browse: q=running", ["/groups/?q=running"]),
+        Scenario("api: groups list", ["/api/groups/"], matches=open_groups.count()),
+        Scenario("api: group threads (busiest)", [f"/api/groups/{busy.slug}/threads"], matches=busy.thread_count),
+        Scenario("api: thread detail, page 1", [api_thread], matches=thread.reply_count),
+        Scenario(f"api: thread detail, page {last_page}", [f"{api_thread}?page={last_page}"], matches=thread.reply_count),
+    ]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
@@ -131,11 +166,17 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=200, help="Timed requests per scenario (default 200)")
         parser.add_argument("--warmup", type=int, default=5, help="Untimed requests per scenario, to count queries")
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--posts", type=int, default=None, help="Replies in the seeded discussions (default: 1,000,000 for 100,000 members)")
+        parser.add_argument("--only", choices=("all", "people", "groups"), default="all", help="Which scenarios to run")
 
-    def handle(self, *args: Any, members: int, requests: int, warmup: int, seed: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, members: int, requests: int, warmup: int, seed: int, posts: int | None, only: str,
+        **options: Any,
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)  # pages use the production manifest
         self._ensure_seed(members, seed)
+        self._ensure_groups(members, seed, post_count(members) if posts is None else posts)
         with connection.cursor() as cursor:
             # Statistics and visibility map as autovacuum would leave them after a bulk load, so that
             # plans (and index-only counts) are those of a database in service, not of a fresh import.
@@ -151,6 +192,10 @@ class Command(BaseCommand):
             client = Client(raise_request_exception=True)
             client.force_login(user)
             scenarios = people_scenarios()
+            if only == "groups":
+                scenarios = scenarios[:1]
+            if only in ("all", "groups"):
+                scenarios += groups_scenarios()
             for scenario in scenarios:
                 if scenario.query is not None:
                     scenario.matches = directory_slice(scenario.query, offset=0, limit=1)[0]
@@ -179,6 +224,26 @@ class Command(BaseCommand):
                 "benchmark on a database of its own (DATABASE_URL)."
             )
         call_command("seed", size=str(members), seed=seed, force=True)
+
+    def _ensure_groups(self, members: int, seed: int, posts: int) -> None:
+        """Seeded discussions of about the wanted size are reused; otherwise they are seeded again."""
+        present = Post.objects.filter(thread__group__in=seeded_groups()).count() if seeded_groups().exists() else 0
+        if present and abs(present - posts) <= posts * 0.05:
+            self.stdout.write(f"Reusing the seeded groups and their {present:,} replies.")
+            return
+        started = time.perf_counter()
+        deleted = seeded_groups_delete()
+        if deleted:
+            self.stdout.write(f"Deleted {deleted:,} seeded groups ({present:,} replies).")
+        from tqdm import tqdm
+
+        with tqdm(total=posts, unit="posts", desc="Seeding groups") as bar:
+            result = seed_groups(rng=stream(seed, "groups"), members=members, posts=posts, progress=bar.update)
+        self.stdout.write(
+            f"Seeded {result.groups:,} groups, {result.threads:,} threads, {result.posts:,} replies, "
+            f"{result.reactions:,} reactions, {result.participations + result.interactions:,} activity facts "
+            f"in {time.perf_counter() - started:.0f} s (search index not rebuilt: `courtyard reindex`)."
+        )
 
     def _warm_up(self, client: Client, scenario: Scenario, warmup: int) -> None:
         for i in range(max(1, warmup)):

@@ -5,8 +5,11 @@ this command only orders them, gives each its own random stream derived from ``-
 capability does not change what the earlier ones create), and shows progress.
 
 - People already there: nothing is changed, a message says so, exit status 0.
-- ``--force``: the people of an earlier seed (addresses at the seed domain) are deleted first, then
-  the organization is seeded again; anyone else (real or hand-made accounts) is kept.
+- ``--force``: the people of an earlier seed (addresses at the seed domain) are deleted first, with the
+  groups they started and everything they wrote (``groups.seed.seeded_groups_delete``: threads and
+  replies protect their authors), then the organization is seeded again; anyone else is kept.
+- After people: groups, memberships and discussions (``groups/seed.py``), then the search index is
+  rebuilt from the content tables.
 - ``--password``: every seeded member gets that password (hashed once); without it, seeded members
   cannot sign in with a password.
 - Same ``--seed`` → same organization; only dates move with today's date (newcomers stay newcomers).
@@ -24,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from courtyard.core.audit import audit_record
+from courtyard.groups.seed import GroupsSeedResult, post_count, seed_groups, seeded_groups_delete
 from courtyard.people.models import Profile
 from courtyard.people.seed import (
     SIZES,
@@ -34,6 +38,7 @@ from courtyard.people.seed import (
     seeded_profiles,
 )
 from courtyard.people.selectors import directory_options_invalidate
+from courtyard.search.services import search_rebuild
 
 
 def size_argument(value: str) -> str:
@@ -74,6 +79,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if existing:
             seeded = seeded_profiles().count()
+            groups_deleted = seeded_groups_delete()
+            if groups_deleted:
+                self.stdout.write(f"Deleted {groups_deleted:,} seeded groups with their discussions.")
             with tqdm(total=seeded, unit="people", desc="Deleting earlier seed", disable=verbosity == 0) as bar:
                 deleted = seeded_people_delete(progress=bar.update)
             kept = existing - seeded
@@ -81,10 +89,42 @@ class Command(BaseCommand):
         password_hash = make_password(password) if password else None
         with tqdm(total=members, unit="people", desc="Seeding people", disable=verbosity == 0) as bar:
             people = seed_people(size=members, rng=stream(seed, "people"), password_hash=password_hash, progress=bar.update)
+        people_seconds = time.perf_counter() - started
         # Later capabilities: their own `<app>/seed.py`, called here with stream(seed, "<app>").
+        groups_started = time.perf_counter()
+        with tqdm(total=post_count(people.members), unit="posts", desc="Seeding groups", disable=verbosity == 0) as bar:
+            groups = seed_groups(rng=stream(seed, "groups"), members=people.members, progress=bar.update)
+        groups_seconds = time.perf_counter() - groups_started
+        index_started = time.perf_counter()
+        total_documents = groups.groups + groups.threads + groups.posts
+        with tqdm(total=total_documents, unit="docs", desc="Search index", disable=verbosity == 0) as bar:
+            documents = search_rebuild(progress=bar.update)
+        index_seconds = time.perf_counter() - index_started
         directory_options_invalidate()
-        audit_record(action="core.seeded", data={"size": size, "seed": seed, "members": people.members})
-        self._report(people, time.perf_counter() - started, with_password=bool(password))
+        audit_record(
+            action="core.seeded",
+            data={"size": size, "seed": seed, "members": people.members, "groups": groups.groups, "posts": groups.posts},
+        )
+        self._report(people, people_seconds, with_password=bool(password))
+        self._report_groups(groups, groups_seconds, documents, index_seconds)
+
+    def _report_groups(self, groups: GroupsSeedResult, seconds: float, documents: int, index_seconds: float) -> None:
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded {groups.groups:,} groups, {groups.threads:,} threads and {groups.posts:,} replies in {seconds:.1f} s."
+        ))
+        self.stdout.write(
+            f"  {groups.memberships:,} memberships; {groups.private} private, {groups.request} request-to-join, "
+            f"{groups.archived} archived groups; {groups.reactions:,} reactions; {groups.questions:,} questions "
+            f"({groups.answered:,} with an accepted answer)"
+        )
+        self.stdout.write(
+            f"  busiest group: {groups.busiest_group} ({groups.busiest_group_posts:,} replies); longest thread: "
+            f"{groups.longest_thread_replies:,} replies"
+        )
+        self.stdout.write(
+            f"  activity facts: {groups.participations:,} participations, {groups.interactions:,} interactions; "
+            f"search index: {documents:,} documents in {index_seconds:.1f} s"
+        )
 
     def _report(self, people: SeedResult, seconds: float, *, with_password: bool) -> None:
         self.stdout.write(self.style.SUCCESS(f"Seeded {people.members:,} people in {seconds:.1f} s."))

@@ -1,0 +1,252 @@
+"""The groups rules on their own: who may do what (plain facts in, yes or no out) and @mentions."""
+
+from __future__ import annotations
+
+import html.parser
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from courtyard.core.markdown import render_markdown
+from courtyard.groups.domain import rules
+from courtyard.groups.domain.rules import Standing
+
+VISIBILITIES = (rules.OPEN, rules.REQUEST, rules.PRIVATE)
+STATUSES = (None, rules.ACTIVE, rules.REQUESTED, rules.INVITED)
+ROLES = (None, rules.MEMBER, rules.MODERATOR, rules.ORGANIZER)
+
+standings = st.builds(
+    Standing,
+    visibility=st.sampled_from(VISIBILITIES),
+    archived=st.booleans(),
+    is_admin=st.booleans(),
+    status=st.sampled_from(STATUSES),
+    role=st.sampled_from(ROLES),
+)
+
+ALL_RULES = (rules.can_see_group, rules.can_read, rules.can_join, rules.can_request, rules.can_leave,
+             rules.can_post, rules.can_moderate, rules.can_manage, rules.can_archive)
+
+
+# --- Who may do what: properties over every combination -------------------------------------------
+
+
+@given(standings)
+def test_posting_needs_reading_needs_seeing(s: Standing):
+    if rules.can_post(s):
+        assert rules.can_read(s)
+    if rules.can_read(s):
+        assert rules.can_see_group(s)
+    if rules.can_moderate(s):
+        assert rules.can_read(s)
+    if rules.can_manage(s):
+        assert rules.can_moderate(s)
+
+
+@given(standings)
+def test_nobody_writes_in_an_archived_group(s: Standing):
+    archived = Standing(s.visibility, True, s.is_admin, s.status, s.role)
+    for rule in (rules.can_post, rules.can_moderate, rules.can_manage, rules.can_join, rules.can_request):
+        assert not rule(archived), rule.__name__
+    # ...but it stays readable by whoever could read it before, and admins can still reopen it.
+    assert rules.can_read(archived) == rules.can_read(Standing(s.visibility, False, s.is_admin, s.status, s.role))
+    assert rules.can_archive(archived) == s.is_admin
+
+
+@given(standings)
+def test_admins_always_see_and_read(s: Standing):
+    admin = Standing(s.visibility, s.archived, True, s.status, s.role)
+    assert rules.can_see_group(admin)
+    assert rules.can_read(admin)
+    assert rules.can_archive(admin)
+    assert rules.can_manage(admin) == (not s.archived)
+    assert rules.can_moderate(admin) == (not s.archived)
+
+
+@given(standings)
+def test_only_active_members_post(s: Standing):
+    assert rules.can_post(s) == (not s.archived and s.status == rules.ACTIVE)
+
+
+@given(standings)
+def test_private_groups_do_not_exist_for_outsiders(s: Standing):
+    if s.visibility == rules.PRIVATE and not s.is_admin and s.status in (None, rules.REQUESTED):
+        for rule in ALL_RULES:
+            if rule is not rules.can_leave:  # withdrawing one's own (stale) request stays possible
+                assert not rule(s), rule.__name__
+
+
+@given(standings)
+def test_open_and_request_groups_are_readable_by_everyone_signed_in(s: Standing):
+    if s.visibility != rules.PRIVATE:
+        assert rules.can_see_group(s)
+        assert rules.can_read(s)
+
+
+@given(standings)
+def test_a_role_without_an_active_membership_grants_nothing(s: Standing):
+    if s.status != rules.ACTIVE and not s.is_admin:
+        assert not rules.can_post(s)
+        assert not rules.can_moderate(s)
+        assert not rules.can_manage(s)
+
+
+@given(standings)
+def test_join_and_request_exclude_each_other_and_members(s: Standing):
+    assert not (rules.can_join(s) and rules.can_request(s))
+    if s.status == rules.ACTIVE:
+        assert not rules.can_join(s)
+        assert not rules.can_request(s)
+
+
+@given(standings)
+def test_rules_are_pure(s: Standing):
+    assert [rule(s) for rule in ALL_RULES] == [rule(s) for rule in ALL_RULES]
+
+
+def active(visibility: str = rules.OPEN, role: str = rules.MEMBER, archived: bool = False) -> Standing:
+    return Standing(visibility, archived, status=rules.ACTIVE, role=role)
+
+
+@pytest.mark.parametrize(
+    ("standing", "see", "read", "post", "moderate", "manage"),
+    [
+        (Standing(rules.OPEN, False), True, True, False, False, False),
+        (Standing(rules.REQUEST, False), True, True, False, False, False),
+        (Standing(rules.PRIVATE, False), False, False, False, False, False),
+        (Standing(rules.PRIVATE, False, status=rules.INVITED, role=rules.MEMBER), True, False, False, False, False),
+        (Standing(rules.PRIVATE, False, status=rules.REQUESTED, role=rules.ORGANIZER), False, False, False, False, False),
+        (active(rules.PRIVATE), True, True, True, False, False),
+        (active(rules.PRIVATE, rules.MODERATOR), True, True, True, True, False),
+        (active(rules.PRIVATE, rules.ORGANIZER), True, True, True, True, True),
+        (active(rules.OPEN, rules.ORGANIZER, archived=True), True, True, False, False, False),
+        (Standing(rules.PRIVATE, False, is_admin=True), True, True, False, True, True),
+        (Standing(rules.PRIVATE, True, is_admin=True), True, True, False, False, False),
+    ],
+)
+def test_the_table(standing, see, read, post, moderate, manage):
+    assert rules.can_see_group(standing) is see
+    assert rules.can_read(standing) is read
+    assert rules.can_post(standing) is post
+    assert rules.can_moderate(standing) is moderate
+    assert rules.can_manage(standing) is manage
+
+
+def test_joining_requesting_and_leaving():
+    assert rules.can_join(Standing(rules.OPEN, False))
+    assert not rules.can_join(Standing(rules.REQUEST, False))
+    assert rules.can_join(Standing(rules.REQUEST, False, status=rules.INVITED))
+    assert rules.can_join(Standing(rules.PRIVATE, False, status=rules.INVITED))
+    assert not rules.can_join(Standing(rules.PRIVATE, False, is_admin=True))
+    assert rules.can_request(Standing(rules.REQUEST, False))
+    assert not rules.can_request(Standing(rules.REQUEST, False, status=rules.REQUESTED))
+    assert not rules.can_request(Standing(rules.OPEN, False))
+    assert rules.can_leave(Standing(rules.OPEN, True, status=rules.ACTIVE))
+    assert rules.can_leave(Standing(rules.REQUEST, False, status=rules.REQUESTED))
+    assert not rules.can_leave(Standing(rules.OPEN, False))
+
+
+@pytest.mark.parametrize(("name", "slug"), [("Python Guild", "python-guild"), ("  Ça va?! ", "a-va"), ("new", "new-group"),
+                                            ("Mentions", "mentions-group"), ("!!!", "group"), ("x" * 300, "x" * 100)])
+def test_slug_candidate(name, slug):
+    assert rules.slug_candidate(name) == slug
+
+
+@given(st.text(max_size=300))
+def test_slug_candidate_is_always_a_url_word(name):
+    slug = rules.slug_candidate(name)
+    assert slug
+    assert len(slug) <= 106
+    assert all(c in "abcdefghijklmnopqrstuvwxyz0123456789-" for c in slug)
+    assert slug not in rules.RESERVED_SLUGS
+
+
+# --- @mentions --------------------------------------------------------------------------------------
+
+URLS = {"alice": "/people/1/", "bob.b": "/people/2/"}
+
+
+@pytest.mark.parametrize(
+    ("text", "handles"),
+    [
+        ("hi @alice and @Bob.B.", ["alice", "bob.b"]),
+        ("@alice @ALICE @alice", ["alice"]),
+        ("write to alice@example.com", []),
+        ("`@alice` and ``@bob.b``", []),
+        ("```\n@alice\n```\n@bob.b", ["bob.b"]),
+        ("~~~\n@alice\n~~~", []),
+        ("text\n\n    @alice in code\n\n@bob.b", ["bob.b"]),
+        ("```\nnever closed @alice", []),
+        ("> ```\n> @alice\n> ```", []),
+        ("[@alice](https://example.com)", []),
+        ("path/@alice and x.@alice", []),
+        ("line\n    @alice (a continued paragraph, not code)", ["alice"]),
+        ("", []),
+    ],
+)
+def test_mention_handles(text, handles):
+    assert rules.mention_handles(text) == handles
+
+
+def test_mention_handles_are_capped():
+    assert len(rules.mention_handles(" ".join(f"@p{i}" for i in range(80)))) == 50
+
+
+def test_link_mentions_links_known_handles_only():
+    assert rules.link_mentions("hi @alice and @zed", URLS) == "hi [@alice](/people/1/) and @zed"
+    assert rules.link_mentions("`@alice` @alice", URLS) == "`@alice` [@alice](/people/1/)"
+    assert rules.link_mentions("[@alice](https://e.x/)", URLS) == "[@alice](https://e.x/)"
+
+
+class Links(html.parser.HTMLParser):
+    """The links of some HTML, each with whether it sits inside <code> or <pre>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.links: list[tuple[str, bool]] = []
+        self.texts: list[str] = []
+        self.in_link = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("code", "pre"):
+            self.depth += 1
+        if tag == "a":
+            self.links.append((dict(attrs).get("href") or "", self.depth > 0))
+            self.in_link = True
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("code", "pre"):
+            self.depth -= 1
+        if tag == "a":
+            self.in_link = False
+
+    def handle_data(self, data):
+        if self.in_link:
+            self.texts[-1] += data
+
+
+FRAGMENTS = ["@alice", "@bob.b", "@zed", "@Alice", " ", "  ", "    ", "\t", "\n", "\n\n", "`", "``", "```", "~~~",
+             "word", "x", ".", ",", "*", "_", "[", "](https://e.x/)", "> ", "\\", "<", "&amp;", "#"]
+markdown_texts = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(markdown_texts)
+@example("``@alice``")
+@example("~~~\n@alice")
+@example("x\n\n    @alice")
+@example("\\@alice")
+def test_rendered_mentions_are_links_outside_code_and_only_for_known_people(text):
+    """What a member sees: a mention is a link to the person exactly when the rules name that handle
+    (so nobody is notified without a visible mention), never inside code, never for an unknown handle."""
+    parser = Links()
+    parser.feed(str(render_markdown(rules.link_mentions(text, URLS))))
+    profile_links = [(href, in_code) for href, in_code in parser.links if href.startswith("/people/")]
+    assert not [href for href, in_code in profile_links if in_code], "a mention was linked inside code"
+    linked = {text.lower().lstrip("@") for (href, _), text in zip(parser.links, parser.texts, strict=True)
+              if href.startswith("/people/")}
+    assert linked <= set(URLS)  # never a link for an unknown handle
+    assert linked == set(rules.mention_handles(text)) & set(URLS)
