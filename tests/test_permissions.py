@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from courtyard.accounts import services as account_services
 from courtyard.accounts.models import ApiToken, UserSession
+from courtyard.notifications import services as notification_services
 from courtyard.people import services as people_services
 from courtyard.people.models import Department
 from tests.factories import PASSWORD, make_profile
@@ -40,6 +41,7 @@ class World:
     member_session_id: int
     member_token_id: int
     invitation_token: str
+    notification_id: int = 0
 
 
 @pytest.fixture
@@ -51,6 +53,12 @@ def world(member, other_member, admin) -> World:
         actor=member.user, profile=member, data={"interests": ["Climbing"], "bio": "Hello"}
     )
     token, _raw = account_services.api_token_create(actor=member.user, name="script")
+    # An unread notification of the member's, and the member following the admin (to unfollow).
+    notification = notification_services.notification_send(
+        recipient=member.user, kind="mention", actor=other_member.user, text="Olu mentioned you", url="/people/",
+        object_type="post", object_id=1,
+    )
+    people_services.follow_create(actor=member.user, profile=admin)
     _invitation, raw = account_services.invitation_create(
         actor=admin.user, email="newcomer@example.com", full_name="Nia Newcomer"
     )
@@ -69,7 +77,7 @@ def world(member, other_member, admin) -> World:
     return World(
         member=member, other=other_member, admin=admin, gone=gone, clients=clients,
         department=member.department, member_session_id=session.pk, member_token_id=token.pk,
-        invitation_token=raw,
+        invitation_token=raw, notification_id=notification.pk,
     )
 
 
@@ -213,6 +221,62 @@ CASES = [
     Case("api departments", "get", lambda w: "/api/people/departments", API_OK),
     Case("api locations", "get", lambda w: "/api/people/locations", API_OK),
     Case("api tags", "get", lambda w: "/api/people/tags?kind=interest&q=cl", API_OK),
+    # --- following people (the member follows the admin; nobody follows themselves) ---------------
+    Case(
+        "follow", "post", lambda w: reverse("people:profile_follow", args=[w.other.pk]), pages(LOGIN, 302, 400, 302),
+        data=lambda w: {"follow": "1"}, changes=("member", "admin"),
+    ),
+    Case(
+        "unfollow", "post", lambda w: reverse("people:profile_follow", args=[w.admin.pk]), pages(LOGIN, 302, 302, 400),
+        data=lambda w: {"follow": "0"}, changes=("member",),
+    ),
+    Case(
+        "follow a deactivated member", "post", lambda w: reverse("people:profile_follow", args=[w.gone.pk]),
+        pages(LOGIN, 404, 404, 400), data=lambda w: {"follow": "1"},
+    ),
+    Case(
+        "api follow", "post", lambda w: f"/api/people/{w.other.pk}/follow", pages(401, 200, 400, 200),
+        json_body=True, changes=("member", "admin"),
+    ),
+    Case(
+        "api unfollow", "delete", lambda w: f"/api/people/{w.admin.pk}/follow", pages(401, 200, 200, 400),
+        json_body=True, changes=("member",),
+    ),
+    Case(
+        "api follow a deactivated member", "post", lambda w: f"/api/people/{w.gone.pk}/follow",
+        pages(401, 404, 404, 400), json_body=True,
+    ),
+    Case("api following", "get", lambda w: "/api/people/me/following", API_OK),
+    # --- notifications: only one's own; someone else's is a 404 and stays unread ------------------
+    Case("notifications", "get", lambda w: reverse("notifications:list"), SIGNED_IN_OK),
+    Case(
+        "notification open", "get", lambda w: reverse("notifications:open", args=[w.notification_id]),
+        pages(LOGIN, 302, 404, 404), changes=("member",),  # opening marks it read: a GET that writes, on purpose
+    ),
+    Case(
+        "notifications mark all read", "post", lambda w: reverse("notifications:mark_all_read"),
+        pages(LOGIN, 302, 302, 302), changes=("member",),
+    ),
+    Case("notification settings", "get", lambda w: reverse("notifications:preferences"), SIGNED_IN_OK),
+    Case(
+        "notification settings save", "post", lambda w: reverse("notifications:preferences"),
+        pages(LOGIN, 302, 302, 302), data=lambda w: {"mention": "on"}, changes=("member", "other", "admin"),
+    ),
+    Case("api notifications", "get", lambda w: "/api/notifications/", API_OK),
+    Case("api notifications unread", "get", lambda w: "/api/notifications/unread", API_OK),
+    Case(
+        "api notification read", "post", lambda w: f"/api/notifications/{w.notification_id}/read",
+        pages(401, 200, 404, 404), json_body=True, changes=("member",),
+    ),
+    Case(
+        "api notifications read all", "post", lambda w: "/api/notifications/read-all", API_OK, json_body=True,
+        changes=("member",),
+    ),
+    Case("api notification settings", "get", lambda w: "/api/notifications/preferences", API_OK),
+    Case(
+        "api notification settings save", "put", lambda w: "/api/notifications/preferences", API_OK,
+        data=lambda w: {"join_request": False}, json_body=True, changes=("member", "other", "admin"),
+    ),
 ]
 
 
@@ -249,7 +313,7 @@ def test_permission_matrix(world, case: Case, role: str):
     expected = case.expected[role]
     assert_status(response, expected)
     after = db_snapshot()
-    if refused(expected) or case.method == "get":
+    if refused(expected) or (case.method == "get" and role not in case.changes):
         assert after == before, "a refused request (or a read) changed the database"
     if role in case.changes:
         assert after != before, "an allowed write changed nothing"
@@ -274,6 +338,10 @@ def test_every_url_pattern_is_in_the_matrix():
         "accounts/oidc/(?P<provider_id>[^/]+)/login/", "accounts/oidc/(?P<provider_id>[^/]+)/login/callback/",
         "accounts/3rdparty/login/cancelled/", "accounts/3rdparty/login/error/",
         "api/people/<person_id>", "people/import/", "people/import/confirm/", "people/import/template.csv",
+        "people/<str:profile_id>/follow/", "api/people/me/following", "api/people/<person_id>/follow",
+        "notifications/", "notifications/read-all/", "notifications/preferences/",
+        "notifications/<str:notification_id>/open/", "api/notifications/", "api/notifications/unread",
+        "api/notifications/<notification_id>/read", "api/notifications/read-all", "api/notifications/preferences",
         # Reached only through a reset email; their permissions are tested in tests/accounts/test_web.py.
         "accounts/password/reset/done/", "accounts/password/reset/key/done/",
         "accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
@@ -295,13 +363,8 @@ OTHER_MATRICES = {
     "api/discussions/threads/<thread_id>/moderate", "api/discussions/threads/<thread_id>/accept",
     "api/discussions/threads/<thread_id>/replies", "api/discussions/replies/<reply_id>",
     "api/discussions/reactions", "api/discussions/resources/<resource_id>",
-    "people/<str:profile_id>/follow/", "api/people/me/following", "api/people/<person_id>/follow",
     # tests/search/test_search.py (never a result from an unreadable group; 401 for anonymous)
     "search/", "api/search/",
-    # tests/notifications/test_notifications.py (only one's own: someone else's is a 404 and stays unread)
-    "notifications/", "notifications/read-all/", "notifications/preferences/",
-    "notifications/<str:notification_id>/open/", "api/notifications/", "api/notifications/unread",
-    "api/notifications/<notification_id>/read", "api/notifications/read-all", "api/notifications/preferences",
 }
 
 BAD_IDS = ["abc", "0", "-1", "99999999999999999999999", "1.5", "%20"]
@@ -318,6 +381,8 @@ BAD_IDS = ["abc", "0", "-1", "99999999999999999999999", "1.5", "%20"]
         ("post", "/people/{}/active/"),
         ("post", "/accounts/security/sessions/{}/revoke/"),
         ("post", "/accounts/security/tokens/{}/revoke/"),
+        ("post", "/people/{}/follow/"),
+        ("get", "/notifications/{}/open/"),
     ],
 )
 def test_bad_ids_are_404_not_500(admin_client, method, template, bad):

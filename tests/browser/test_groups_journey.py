@@ -71,7 +71,7 @@ def test_discover_join_ask_answer_react_accept(browser, live_server, people):
 
     ana.goto(f"{live_server.url}/")
     expect(ana.locator("#unread-count")).to_contain_text("1")
-    ana.get_by_role("link", name=re.compile("Notifications")).click()
+    ana.get_by_role("link", name=re.compile("unread notification")).click()
     check_accessibility(ana, "notifications")
     ana.get_by_role("link", name=re.compile("Bo Helper mentioned you")).click()
     expect(ana.locator(".cy-post").first).to_contain_text("Try Catan")

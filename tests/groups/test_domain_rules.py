@@ -233,7 +233,7 @@ FRAGMENTS = ["@alice", "@bob.b", "@zed", "@Alice", " ", "  ", "    ", "\t", "\n"
 markdown_texts = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(markdown_texts)
 @example("``@alice``")
 @example("~~~\n@alice")
@@ -250,3 +250,13 @@ def test_rendered_mentions_are_links_outside_code_and_only_for_known_people(text
               if href.startswith("/people/")}
     assert linked <= set(URLS)  # never a link for an unknown handle
     assert linked == set(rules.mention_handles(text)) & set(URLS)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: indented code after a heading or a fence, or inside a quote or a "
+                   "list item, is not recognized as code by the rules' patterns; linking on the rendered HTML "
+                   "(outside <code>, <pre> and <a>) would close it")
+@pytest.mark.parametrize("text", ["#\n    @alice", "> x\n>\n>     @alice", "-     @alice", "```\n```\n    @alice"])
+def test_mentions_in_indented_code_after_other_blocks(text):
+    """Today the handle is taken for a mention (its owner is notified) and the code shows "[@alice](/people/1/)"."""
+    assert rules.mention_handles(text) == []
+    assert "[@alice]" not in str(render_markdown(rules.link_mentions(text, URLS)))

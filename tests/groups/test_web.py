@@ -161,3 +161,12 @@ def test_archive_and_mentions_autocomplete(admin, open_group, member):
     assert open_group.archived_at is not None
     options = signed_in_client(member).get(reverse("groups:mention_suggestions"), {"body": "hello @mem"}).content.decode()
     assert 'value="hello @member ' in options
+
+
+def test_pinned_threads_come_first_then_latest_activity(organizer, open_group):
+    old = services.thread_create(actor=organizer.user, group=open_group, title="Old but pinned", body="x")
+    services.thread_create(actor=organizer.user, group=open_group, title="Newer", body="y")
+    services.thread_create(actor=organizer.user, group=open_group, title="Newest", body="z")
+    services.thread_moderate(actor=organizer.user, thread=old, pinned=True)
+    page = signed_in_client(organizer).get(reverse("groups:detail", args=[open_group.slug])).content.decode()
+    assert page.index("Old but pinned") < page.index("Newest") < page.index("Newer")

@@ -1192,11 +1192,16 @@ def seed_groups(
         size = max(3, min(size, round(len(people) * 0.45)))
         member_lists.append(choose_members(rng, spec, size, people))
 
-    # Activity: bigger groups talk more, with a heavy-tailed twist (a few very active, many quiet).
-    activity = [
-        (len(m) ** 0.7) * min(20.0, rng.paretovariate(1.1)) * (0.3 if spec.archived else 1.0)
+    # Activity: a few very active groups, many quiet ones. Groups are ranked by size with a random twist,
+    # and the replies follow Zipf's law over that rank (the busiest has ~rank-of-median times the median).
+    liveliness = [
+        len(m) ** 0.75 * math.exp(rng.gauss(0, 0.7)) * (0.1 if spec.archived else 1.0)
         for spec, m in zip(specs, member_lists, strict=True)
     ]
+    activity_order = sorted(range(len(specs)), key=lambda i: -liveliness[i])
+    activity = [0.0] * len(specs)
+    for rank, index in enumerate(activity_order, 1):
+        activity[index] = 1 / rank
     reply_shares = apportion(total_posts, activity)
 
     existing_slugs = set(Group.objects.values_list("slug", flat=True))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
 from courtyard.notifications.domain.kinds import KINDS, enabled
@@ -34,9 +35,12 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, pk = raw.split("|", 1)
-        return dt.datetime.fromisoformat(stamp), int(pk)
+        moment, position = dt.datetime.fromisoformat(stamp), int(pk)
     except (ValueError, UnicodeDecodeError):
         return None
+    if moment.tzinfo is None or not 0 < position < 2**63:
+        return None  # hand-made: a naive time or an id the database cannot compare
+    return moment, position
 
 
 def notifications_page(user: User, cursor: str | None, size: int = PAGE_SIZE) -> dict[str, Any]:
@@ -55,5 +59,9 @@ def notifications_page(user: User, cursor: str | None, size: int = PAGE_SIZE) ->
 
 
 def preferences_of(user: User) -> list[dict[str, Any]]:
+    """Every kind with the member's current choice, labels translated: one query."""
     overrides = dict(Preference.objects.filter(user=user).values_list("kind", "enabled"))
-    return [{"kind": k, "enabled": enabled(k.key, overrides)} for k in KINDS]
+    return [
+        {"kind": k.key, "label": _(k.label), "description": _(k.description), "enabled": enabled(k.key, overrides)}
+        for k in KINDS
+    ]

@@ -61,7 +61,6 @@ def notification_send(
     return made[0] if made else None
 
 
-@transaction.atomic
 def notifications_send_bulk(
     *,
     recipients: Iterable[User],
@@ -73,7 +72,8 @@ def notifications_send_bulk(
     object_id: int | None = None,
 ) -> list[Notification]:
     """notification_send for many members at once (everyone mentioned, every organizer of a group), with the
-    same rules, in at most three queries whatever their number: choices, recent duplicates, one insert."""
+    same rules, in at most three queries whatever their number: choices, recent duplicates, one insert.
+    (No transaction of its own: one multi-row insert is atomic, and callers' transactions hold it anyway.)"""
     if not is_known(kind):
         raise ValueError(f"unknown notification kind {kind!r}")
     if not is_local_path(url):

@@ -214,25 +214,24 @@ class FollowOut(Schema):
     followers: int
 
 
-@router.get("/me/following", response=list[Ref], summary="The people you follow")
+@router.get("/me/following", response=list[Ref], summary="The people you follow (active ones, by name)")
 def me_following(request: ApiRequest) -> list[dict[str, Any]]:
     me = access_own_profile(request.auth)
-    people = Profile.objects.filter(followers__follower=me, is_active=True).order_by("full_name")[:1000]
-    return [{"id": p.pk, "name": p.display_name} for p in people]
+    return [{"id": p.pk, "name": p.display_name} for p in selectors.following_of(me)]
 
 
 @router.post("/{person_id}/follow", response=FollowOut, summary="Follow someone (their posts reach your feed)")
 def follow(request: ApiRequest, person_id: int) -> dict[str, Any]:
     profile = access_profile(request.auth, person_id)
-    services.follow_set(actor=request.auth, profile=profile, following=True)
-    return {"following": True, "followers": profile.followers.count()}
+    services.follow_create(actor=request.auth, profile=profile)
+    return {"following": True, "followers": selectors.follow_summary(profile, request.auth.pk)["followers"]}
 
 
 @router.delete("/{person_id}/follow", response=FollowOut, summary="Stop following someone")
 def unfollow(request: ApiRequest, person_id: int) -> dict[str, Any]:
     profile = access_profile(request.auth, person_id)
-    services.follow_set(actor=request.auth, profile=profile, following=False)
-    return {"following": False, "followers": profile.followers.count()}
+    services.follow_delete(actor=request.auth, profile=profile)
+    return {"following": False, "followers": selectors.follow_summary(profile, request.auth.pk)["followers"]}
 
 
 @router.get("/{person_id}", response=PersonDetailOut, summary="One person")

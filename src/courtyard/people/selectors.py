@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from courtyard.core import clock
 from courtyard.people.domain.directory import newcomer_since, normalize_text
@@ -173,7 +173,6 @@ def profile_for_user(user_id: int) -> Profile | None:
 
 def home_overview(user: Any) -> dict[str, Any]:
     """The home page: who is new, and people who share the member's interests."""
-    from django.db.models import Count, Q
 
     profile = Profile.objects.filter(user=user).select_related("department").first()
     today = clock.now().date()
@@ -208,8 +207,6 @@ def directory_slice(query: DirectoryQuery, *, offset: int, limit: int) -> tuple[
 
 def follow_summary(profile: Profile, viewer_user_id: int | None) -> dict[str, Any]:
     """Follower and following counts for a profile, and whether the viewer follows them: one query."""
-    from django.db.models import Count, Q
-
     counts = Follow.objects.filter(Q(followed=profile) | Q(follower=profile)).aggregate(
         followers=Count("pk", filter=Q(followed=profile)),
         following=Count("pk", filter=Q(follower=profile)),
@@ -218,5 +215,14 @@ def follow_summary(profile: Profile, viewer_user_id: int | None) -> dict[str, An
     return {"followers": counts["followers"], "following": counts["following"], "viewer_follows": bool(counts["viewer"])}
 
 
-def followed_ids(profile_id: int) -> Any:
+def followed_ids(profile: Profile | int) -> QuerySet[Follow, Any]:
+    """The ids of the people a member follows, as a subquery (``member_id__in=followed_ids(me)``) for the feed."""
+    profile_id = profile.pk if isinstance(profile, Profile) else profile
     return Follow.objects.filter(follower_id=profile_id).values("followed_id")
+
+
+def following_of(profile: Profile, limit: int = 1000) -> list[Profile]:
+    """The active people a member follows, by name: one query."""
+    return list(
+        Profile.objects.filter(followers__follower=profile, is_active=True).order_by("full_name", "pk")[:limit]
+    )

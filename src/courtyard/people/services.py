@@ -325,20 +325,43 @@ def department_update(*, actor: User, department: Department, name: str, parent:
     return department
 
 
-@transaction.atomic
-def follow_set(*, actor: User, profile: Profile, following: bool) -> bool:
-    """Follow or unfollow a colleague (idempotent). Following is quiet: nobody is notified."""
+def _follower(actor: User, profile: Profile) -> Profile:
     me = Profile.objects.filter(user=actor).first()
     if me is None:
         raise PermissionDenied(_("Your account has no profile yet; ask a community admin."))
     if me.pk == profile.pk:
         raise ApplicationError(_("You cannot follow yourself."), code="self_follow")
-    if following:
-        if not profile.is_active:
-            raise ApplicationError(_("%(name)s is deactivated.") % {"name": profile.display_name}, code="inactive")
-        _follow, created = Follow.objects.get_or_create(follower=me, followed=profile, defaults={"created_at": clock.now()})
-        if created:
-            audit_record(action="people.follow.created", actor=actor, target=profile)
-    elif Follow.objects.filter(follower=me, followed=profile).delete()[0]:
+    return me
+
+
+# Following is quiet on purpose: nobody is notified (privacy), and it is not an interaction, so no activity
+# fact is recorded either. Only the audit log keeps it.
+@transaction.atomic
+def follow_create(*, actor: User, profile: Profile) -> Follow:
+    """Follow a colleague: their discussions reach the actor's home feed. Idempotent."""
+    me = _follower(actor, profile)
+    if not profile.is_active:
+        raise ApplicationError(_("%(name)s is deactivated.") % {"name": profile.display_name}, code="inactive")
+    follow, created = Follow.objects.get_or_create(follower=me, followed=profile, defaults={"created_at": clock.now()})
+    if created:
+        audit_record(action="people.follow.created", actor=actor, target=profile)
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, actor: User, profile: Profile) -> bool:
+    """Stop following a colleague (also a deactivated one). Idempotent; True when there was something to end."""
+    me = _follower(actor, profile)
+    deleted = Follow.objects.filter(follower=me, followed=profile).delete()[0] > 0
+    if deleted:
         audit_record(action="people.follow.deleted", actor=actor, target=profile)
+    return deleted
+
+
+def follow_set(*, actor: User, profile: Profile, following: bool) -> bool:
+    """follow_create or follow_delete, for a form's or a test's yes/no."""
+    if following:
+        follow_create(actor=actor, profile=profile)
+    else:
+        follow_delete(actor=actor, profile=profile)
     return following

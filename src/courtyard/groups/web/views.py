@@ -269,14 +269,15 @@ def thread(request: AuthedRequest, slug: str, thread_id: str) -> HttpResponse:
     if request.method == "POST" and not rules.can_post(current):
         raise ApplicationError(_("Join the group to reply."), code="forbidden", status=403)
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             try:
                 post = services.post_create(actor=request.user, thread=thread, body=form.cleaned_data["body"])
-            except ApplicationError as error:  # the reply text stays in the form
+            except ApplicationError as error:  # the reply text stays in the form (locked: 403, too fast: 429)
                 form.add_error(None, error.message)
+                status = error.status
             else:
                 return redirect(reverse("groups:thread", args=[slug, thread.pk]) + f"?page=last#post-{post.pk}")
-        status = 400
     me = actor_profile(request.user)
     permissions = _permissions(current)
     detail = selectors.thread_detail(thread, actor_profile_id=me.pk, page_number=request.GET.get("page"),

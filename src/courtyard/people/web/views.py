@@ -188,12 +188,18 @@ def profile_set_active(request: AuthedRequest, profile_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def profile_follow(request: AuthedRequest, profile_id: str) -> HttpResponse:
+    """Follow or unfollow from a profile: htmx swaps the button and counts, a plain form redirects back."""
     profile = access_profile(request.user, profile_id)
     following = request.POST.get("follow") == "1"
-    services.follow_set(actor=request.user, profile=profile, following=following)
-    messages.success(
-        request,
-        _("You follow %(name)s: their discussions show up on your home page.") % {"name": profile.display_name}
-        if following else _("You no longer follow %(name)s.") % {"name": profile.display_name},
-    )
+    if following:
+        services.follow_create(actor=request.user, profile=profile)
+        feedback = _("You follow %(name)s: their discussions show up on your home page.") % {"name": profile.display_name}
+    else:
+        services.follow_delete(actor=request.user, profile=profile)
+        feedback = _("You no longer follow %(name)s.") % {"name": profile.display_name}
+    if request.htmx:
+        context = {"profile": profile, "is_self": False, "feedback": feedback,
+                   **selectors.follow_summary(profile, viewer_user_id=request.user.pk)}
+        return render(request, "people/partials/_follow.html", context)
+    messages.success(request, feedback)
     return redirect("people:profile", profile_id=profile.pk)

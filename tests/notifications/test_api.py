@@ -1,0 +1,86 @@
+"""The API, every answer validated against the OpenAPI document (tests/api/openapi.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from courtyard.core import clock
+from courtyard.notifications.models import Notification, Preference
+from tests.api.conftest import api_for
+from tests.helpers import db_snapshot
+from tests.notifications.conftest import send
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_operation_is_documented():
+    from tests.api.openapi import document
+
+    ops = {(path, method) for path, item in document()["paths"].items() if path.startswith("/api/notifications")
+           for method in item}
+    assert ops == {
+        ("/api/notifications/", "get"), ("/api/notifications/unread", "get"),
+        ("/api/notifications/{notification_id}/read", "post"), ("/api/notifications/read-all", "post"),
+        ("/api/notifications/preferences", "get"), ("/api/notifications/preferences", "put"),
+    }
+
+
+def test_list_by_cursor_count_and_mark_read(member, other_member):
+    old = send(member, actor=other_member, object_id=1, text="older")
+    Notification.objects.filter(pk=old.pk).update(created_at=clock.now() - dt.timedelta(days=1))
+    for i in range(2, 25):
+        send(member, actor=other_member, object_id=i)
+    api = api_for(member)
+    first = api.get("/api/notifications/").body
+    assert first["unread"] == 24
+    assert len(first["items"]) == 20
+    assert first["items"][0]["open_url"] == f"/notifications/{first['items'][0]['id']}/open/"
+    assert first["items"][0]["actor_id"] == other_member.user.pk
+    second = api.get("/api/notifications/", {"cursor": first["next_cursor"]}).body
+    assert [n["text"] for n in second["items"]][-1] == "older"
+    assert second["next_cursor"] is None
+    assert api.get("/api/notifications/unread").body == {"unread": 24}
+    marked = api.request("post", f"/api/notifications/{old.pk}/read").body
+    assert marked["read"] is True
+    assert api.get("/api/notifications/unread").body == {"unread": 23}
+    assert api.request("post", "/api/notifications/read-all").body == {"unread": 0}
+    assert api.get("/api/notifications/unread").body == {"unread": 0}
+
+
+@pytest.mark.parametrize("cursor", ["%%%", "x" * 201])
+def test_a_bad_cursor_is_a_client_error(member, cursor):
+    response = api_for(member).get("/api/notifications/", {"cursor": cursor})
+    assert response.status_code in (400, 422)
+
+
+def test_someone_elses_notification_is_404_and_unchanged(member, other_member):
+    made = send(member, actor=other_member)
+    api = api_for(other_member)
+    before = db_snapshot()
+    response = api.request("post", f"/api/notifications/{made.pk}/read")
+    assert response.status_code == 404
+    assert response.body["code"] == "not_found"
+    assert db_snapshot() == before
+    assert api.request("post", "/api/notifications/99999999999999999999/read").status_code in (404, 422)
+
+
+def test_preferences_get_and_put(member):
+    api = api_for(member)
+    listed = api.get("/api/notifications/preferences").body
+    assert {p["kind"] for p in listed} >= {"mention", "reply_to_thread", "join_request", "join_approved"}
+    assert all(p["enabled"] for p in listed)
+    changed = api.request("put", "/api/notifications/preferences", {"mention": False}).body
+    assert {p["kind"]: p["enabled"] for p in changed}["mention"] is False
+    assert list(Preference.objects.values_list("kind", "enabled")) == [("mention", False)]
+    assert api.request("put", "/api/notifications/preferences", {"bogus": True}).status_code == 400
+    assert api.request("put", "/api/notifications/preferences", {"mention": "maybe"}).status_code == 422
+    assert list(Preference.objects.values_list("kind", "enabled")) == [("mention", False)]
+
+
+def test_anonymous_callers_are_refused(member):
+    api = api_for()
+    for method, path in [("get", "/api/notifications/"), ("get", "/api/notifications/unread"),
+                         ("post", "/api/notifications/read-all"), ("get", "/api/notifications/preferences")]:
+        assert api.request(method, path).status_code == 401
