@@ -13,6 +13,11 @@ def sent(monkeypatch) -> list[dict]:
     the notifications app's job and is tested there and in the browser journey."""
     calls: list[dict] = []
     monkeypatch.setattr("courtyard.groups.notify._send", lambda **kwargs: calls.append(kwargs))
+
+    def send_many(*, recipients, **kwargs):
+        calls.extend({"recipient": recipient, **kwargs} for recipient in recipients)
+
+    monkeypatch.setattr("courtyard.groups.notify._send_many", send_many)
     return calls
 
 

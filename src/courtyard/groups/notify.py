@@ -19,19 +19,27 @@ def _send(**kwargs: Any) -> None:
     notification_send(**kwargs)
 
 
+def _send_many(**kwargs: Any) -> None:
+    from courtyard.notifications.services import notifications_send_bulk
+
+    notifications_send_bulk(**kwargs)
+
+
 def _post_url(thread: Thread, post: Post | None) -> str:
     url = reverse("groups:thread", args=[thread.group.slug, thread.pk])
     return f"{url}#post-{post.pk}" if post is not None else url
 
 
 def mentioned(*, mentioned: Iterable[Profile], actor: User, author: Profile, thread: Thread, post: Post | None) -> None:
-    for person in mentioned:
-        _send(
-            recipient=person.user, kind="mention", actor=actor,
-            text=_("%(name)s mentioned you in “%(title)s”") % {"name": author.display_name, "title": thread.title},
-            url=_post_url(thread, post), object_type="post" if post else "thread",
-            object_id=post.pk if post else thread.pk,
-        )
+    recipients = [person.user for person in mentioned]
+    if not recipients:
+        return
+    _send_many(
+        recipients=recipients, kind="mention", actor=actor,
+        text=_("%(name)s mentioned you in “%(title)s”") % {"name": author.display_name, "title": thread.title},
+        url=_post_url(thread, post), object_type="post" if post else "thread",
+        object_id=post.pk if post else thread.pk,
+    )
 
 
 def replied(*, thread: Thread, post: Post, author: Profile, actor: User, mentioned: Iterable[Profile]) -> None:
@@ -49,12 +57,13 @@ def replied(*, thread: Thread, post: Post, author: Profile, actor: User, mention
 
 
 def join_requested(*, group: Group, requester: Profile, organizers: list[Profile], message: str) -> None:
-    for organizer in organizers:
-        _send(
-            recipient=organizer.user, kind="join_request", actor=requester.user,
-            text=_("%(name)s asks to join %(group)s") % {"name": requester.display_name, "group": group.name},
-            url=reverse("groups:members", args=[group.slug]), object_type="group", object_id=group.pk,
-        )
+    if not organizers:
+        return
+    _send_many(
+        recipients=[organizer.user for organizer in organizers], kind="join_request", actor=requester.user,
+        text=_("%(name)s asks to join %(group)s") % {"name": requester.display_name, "group": group.name},
+        url=reverse("groups:members", args=[group.slug]), object_type="group", object_id=group.pk,
+    )
 
 
 def join_approved(*, group: Group, member: Profile, actor: User) -> None:
