@@ -123,3 +123,12 @@ def test_snippet_marks_words_and_escapes_html():
     assert cut.startswith("… ")
     assert cut.endswith(" …")
     assert "<mark>needle</mark>" in cut
+
+
+def test_snippets_show_words_not_markdown():
+    from courtyard.search.domain.snippets import plain_text
+
+    assert plain_text("Welcome to **Python Guild**! See [the docs](https://x.example) and `uv`.") == (
+        "Welcome to Python Guild! See the docs and uv."
+    )
+    assert "**" not in snippet("A **bold** python idea", ["python"])

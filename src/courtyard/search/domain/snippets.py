@@ -23,9 +23,19 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origin
 
 
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~]{1,3}")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as the words a reader sees: links become their text, emphasis and list marks go."""
+    text = MARKDOWN_LINK.sub(r"\1", markdown or "")
+    return MARKDOWN_MARKS.sub(lambda m: m.group(1) or "", text)
+
+
 def snippet(text: str, tokens: list[str], *, width: int = 180) -> str:
     """Escaped HTML: a window of ``text`` around the first match, every word starting with a token in <mark>."""
-    text = " ".join((text or "").split())
+    text = " ".join(plain_text(text).split())
     if not text:
         return ""
     folded, origin = _folded_with_map(text)
