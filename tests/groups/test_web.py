@@ -170,3 +170,28 @@ def test_pinned_threads_come_first_then_latest_activity(organizer, open_group):
     services.thread_moderate(actor=organizer.user, thread=old, pinned=True)
     page = signed_in_client(organizer).get(reverse("groups:detail", args=[open_group.slug])).content.decode()
     assert page.index("Old but pinned") < page.index("Newest") < page.index("Newer")
+
+
+def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removable(organizer, member, private_group, open_group):
+    from PIL import Image
+
+    from tests.helpers import image_upload
+
+    client = signed_in_client(organizer)
+    data = {"name": open_group.name, "kind": "interest", "visibility": "open", "description": "x",
+            "cover": image_upload("cover.png", size=(1600, 900))}
+    assert client.post(reverse("groups:edit", args=[open_group.slug]), data).status_code == 302
+    open_group.refresh_from_db()
+    with Image.open(open_group.cover.path) as cover:
+        assert cover.size == (1200, 400)
+    url = reverse("media", args=[open_group.cover.name])
+    assert signed_in_client(member).get(url).status_code == 200
+    assert f'src="{url}"' in signed_in_client(member).get(reverse("groups:detail", args=[open_group.slug])).content.decode()
+    private = {"name": private_group.name, "kind": "interest", "visibility": "private", "description": "",
+               "cover": image_upload("secret.png")}
+    client.post(reverse("groups:edit", args=[private_group.slug]), private)
+    private_group.refresh_from_db()
+    assert signed_in_client(member).get(reverse("media", args=[private_group.cover.name])).status_code == 404
+    client.post(reverse("groups:edit", args=[open_group.slug]), {**data, "cover": "", "remove_cover": "on"})
+    open_group.refresh_from_db()
+    assert not open_group.cover

@@ -126,3 +126,9 @@ def can_edit_content(actor: User, author_id: int, current: rules.Standing) -> bo
 
 def can_delete_content(actor: User, author_id: int, current: rules.Standing) -> bool:
     return can_edit_content(actor, author_id, current) or rules.can_moderate(current)
+
+
+def can_view_cover(actor: User, name: str) -> bool:
+    """A group's cover picture is shown to whoever may see the group."""
+    group = Group.objects.filter(cover=name).first()
+    return group is not None and rules.can_see_group(standing(actor, group))

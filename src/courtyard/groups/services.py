@@ -174,6 +174,33 @@ def group_update(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     return group
 
 
+COVER_SIZE = (1200, 400)
+
+
+@transaction.atomic
+def group_cover_set(*, actor: User, group: Group, upload: UploadedFile | None) -> Group:
+    """Set the group's cover picture (cropped to 3:1, re-encoded) or, with no upload, remove it."""
+    from django.core.files.base import ContentFile
+
+    from courtyard.core.images import image_to_jpeg
+
+    check(rules.can_manage(standing(actor, group)), _("Only the group's organizers can change it."))
+    old = str(group.cover.name) if group.cover else ""
+    storage = group.cover.storage
+    if upload is None:
+        if not old:
+            return group
+        group.cover = ""
+        group.save(update_fields=["cover"])
+    else:
+        data = image_to_jpeg(upload, COVER_SIZE)
+        group.cover.save(f"{secrets.token_hex(12)}.jpg", ContentFile(data), save=True)
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+    audit_record(action="groups.group.cover_set" if upload else "groups.group.cover_removed", actor=actor, target=group)
+    return group
+
+
 @transaction.atomic
 def group_set_archived(*, actor: User, group: Group, archived: bool) -> Group:
     """Archived groups stay readable and searchable but take no new posts or members."""

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import zoneinfo
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, PermissionDenied
+from courtyard.core.images import image_to_jpeg
 from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
 from courtyard.people.domain.orgimport import department_path_parts
 from courtyard.people.models import Department, Follow, Location, Profile, Tag, Team
@@ -221,32 +219,12 @@ def profile_update(*, actor: User, profile: Profile, data: dict[str, Any]) -> Pr
     return profile
 
 
-def _photo_bytes(upload: UploadedFile) -> bytes:
-    if upload.size is not None and upload.size > settings.PHOTO_MAX_BYTES:
-        raise ApplicationError(
-            f"The photo is larger than {settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB.", code="photo_too_large"
-        )
-    try:
-        with Image.open(upload) as image:
-            if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
-                raise ApplicationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="photo_format")
-            if image.width * image.height > 40_000_000:
-                raise ApplicationError(_("The photo has too many pixels."), code="photo_too_large")
-            upright = ImageOps.exif_transpose(image) or image
-            square = ImageOps.fit(upright.convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE), method=Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            square.save(out, format="JPEG", quality=85, optimize=True)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise ApplicationError(_("That file is not an image we can read."), code="photo_unreadable") from exc
-
-
 @transaction.atomic
 def profile_photo_set(*, actor: User, profile: Profile, upload: UploadedFile) -> Profile:
     """Store a square, resized JPEG of the uploaded image; the original is not kept (it may carry EXIF data)."""
     if actor.pk != profile.user_id and not is_admin(actor):
         raise PermissionDenied(_("You can only change your own photo."))
-    data = _photo_bytes(upload)
+    data = image_to_jpeg(upload, (PHOTO_SIZE, PHOTO_SIZE))
     old = profile.photo.name if profile.photo else ""
     profile.photo.save(f"{profile.pk}.jpg", ContentFile(data), save=True)
     if old and old != profile.photo.name:

@@ -35,6 +35,15 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+def _may_view(request: AuthedRequest, name: str) -> bool:
+    """Each kind of upload follows what it belongs to: a photo its profile, a cover its group."""
+    from courtyard.groups.access import can_view_cover
+
+    if name.startswith("groups/"):
+        return can_view_cover(request.user, name)
+    return can_view_uploaded_file(request.user, name)
+
+
 @login_required
 @require_GET
 def media(request: AuthedRequest, name: str) -> FileResponse:
@@ -43,7 +52,7 @@ def media(request: AuthedRequest, name: str) -> FileResponse:
         full_path = safe_join(str(settings.MEDIA_ROOT), name)
     except Exception:  # noqa: BLE001 - a path outside MEDIA_ROOT is simply not found
         raise Http404 from None
-    if not default_storage.exists(name) or not can_view_uploaded_file(request.user, name):
+    if not default_storage.exists(name) or not _may_view(request, name):
         raise Http404
     content_type = mimetypes.guess_type(full_path)[0] or "application/octet-stream"
     response = FileResponse(open(full_path, "rb"), content_type=content_type)  # noqa: SIM115 - FileResponse closes it

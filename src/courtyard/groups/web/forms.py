@@ -20,6 +20,9 @@ class GroupForm(forms.Form):
     )
     tags = TagListField(label=_("Interests"), required=False, max_length=1000,
                         help_text=_("Comma-separated; people with these interests get the group suggested."))
+    cover = forms.ImageField(label=_("Cover picture"), required=False,
+                             help_text=_("A wide picture (it is cropped to 3:1); JPEG, PNG, WebP or GIF, up to 5 MB."))
+    remove_cover = forms.BooleanField(label=_("Remove the cover picture"), required=False)
 
 
 def with_mention_autocomplete(field: forms.Field) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,10 +89,17 @@ def browse(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: AuthedRequest) -> HttpResponse:
-    form = GroupForm(request.POST or None, initial={"kind": Group.Kind.INTEREST, "visibility": Group.Visibility.OPEN})
+    form = GroupForm(request.POST or None, request.FILES or None,
+                     initial={"kind": Group.Kind.INTEREST, "visibility": Group.Visibility.OPEN})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cover = data.pop("cover", None)
+        data.pop("remove_cover", None)
         try:
-            group = services.group_create(actor=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                group = services.group_create(actor=request.user, **data)
+                if cover:
+                    services.group_cover_set(actor=request.user, group=group, upload=cover)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -119,10 +127,16 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
         raise NotFound(_("No such group."))
     initial = {"name": group.name, "kind": group.kind, "visibility": group.visibility,
                "description": group.description, "tags": list(group.tags.all())}
-    form = GroupForm(request.POST or None, initial=initial)
+    form = GroupForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cover = data.pop("cover", None)
+        remove_cover = data.pop("remove_cover", False)
         try:
-            services.group_update(actor=request.user, group=group, data=form.cleaned_data)
+            with transaction.atomic():
+                services.group_update(actor=request.user, group=group, data=data)
+                if cover or remove_cover:
+                    services.group_cover_set(actor=request.user, group=group, upload=cover or None)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
