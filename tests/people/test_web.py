@@ -297,7 +297,7 @@ def assert_page_queries(client: Client, url: str, expected: int, django_assert_n
 
 # Session (database-backed sessions only) + user (2), then: directory = count + rows + interests + skills (+ department lookup for the
 # department filter); profile = profile (with its joins) + interests + skills + reports + follow counts;
-# home = profile, newcomers, the member's interests, people sharing them, the interests check in the
+# home = profile, newcomers, people sharing interests (ranked once, then cached), the interests check in the
 # template, and the feed (the member's profile id, the activity facts, unanswered questions; the feed's
 # items are loaded in bulk only when there are some: tests/groups/test_feed.py pins that).
 PAGES = {
@@ -305,7 +305,7 @@ PAGES = {
     "directory search": (lambda m: reverse("people:directory") + "?q=person", 6),
     "directory by department": (lambda m: reverse("people:directory") + f"?department={m.department_id}", 9),
     "profile": (lambda m: reverse("people:profile", args=[m.pk]), 7),
-    "home": (lambda m: reverse("home"), 10),
+    "home": (lambda m: reverse("home"), 9),
     "api people list": (lambda m: "/api/people/?limit=100", 6),
     "api people search": (lambda m: "/api/people/?q=person&limit=100", 6),
 }

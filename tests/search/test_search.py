@@ -132,3 +132,15 @@ def test_snippets_show_words_not_markdown():
         "Welcome to Python Guild! See the docs and uv."
     )
     assert "**" not in snippet("A **bold** python idea", ["python"])
+
+
+def test_very_common_words_list_newest_first(talk, member, organizer, monkeypatch):
+    from courtyard.search import selectors
+
+    public, _secret = talk
+    services.post_create(actor=organizer.user, thread=public, body="Newest sourdough word")
+    monkeypatch.setattr(selectors, "RANK_MAX_MATCHES", 1)
+    result = search(member.user, "sourdough")
+    dates = [d.created_at for d in result["page"].object_list]
+    assert dates == sorted(dates, reverse=True)
+    assert result["page"].paginator.count == 3
