@@ -144,3 +144,14 @@ def test_very_common_words_list_newest_first(talk, member, organizer, monkeypatc
     dates = [d.created_at for d in result["page"].object_list]
     assert dates == sorted(dates, reverse=True)
     assert result["page"].paginator.count == 3
+
+
+def test_counts_stop_at_a_cap(talk, member, monkeypatch):
+    from courtyard.search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    result = search(member.user, "sourdough")
+    assert result["capped"] is True
+    assert result["page"].paginator.count == 2  # the cap + 1: "more than 1"
+    page = signed_in_client(member).get(reverse("search:search"), {"q": "sourdough"}).content.decode()
+    assert "more than 10,000" in page or "more than" in page

@@ -23,7 +23,11 @@ class SearchDocument(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["object_type", "object_id"], name="searchdocument_unique")]
-        indexes = [models.Index(fields=["group_id"], name="searchdocument_group_idx")]
+        indexes = [
+            models.Index(fields=["group_id"], name="searchdocument_group_idx"),
+            # Newest-first listing of very common words walks this index and stops after one page.
+            models.Index(fields=["-created_at", "-id"], name="searchdocument_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} {self.title}"

@@ -18,6 +18,7 @@ from courtyard.search.models import SearchDocument
 TYPES = ("group", "thread", "post", "resource")
 RESULTS_PER_PAGE = 20
 RANK_MAX_MATCHES = 5_000
+COUNT_CAP = 10_000
 PEOPLE_SHOWN = 6
 
 
@@ -31,7 +32,8 @@ def search(actor: User, query: str, *, kind: str = "", page_number: Any = 1) -> 
         documents = documents.filter(object_type=kind)
     # Ranking scores every match before the best can be picked: past a few thousand matches (a common
     # word in a million posts) that alone took over 100 ms, so such results come newest first instead.
-    count = documents_matching(documents, tokens, rank=False).count()
+    # Counted up to a cap: an exact count of a word in a million posts costs more than the page itself.
+    count = documents_matching(documents, tokens, rank=False)[: COUNT_CAP + 1].count()
     paginator = Paginator(documents_matching(documents, tokens, rank=count <= RANK_MAX_MATCHES), RESULTS_PER_PAGE)
     paginator.count = count  # already counted: do not count again
     page = paginator.get_page(page_number)
@@ -41,4 +43,5 @@ def search(actor: User, query: str, *, kind: str = "", page_number: Any = 1) -> 
     people: list[Any] = []
     if kind in ("", "person"):
         people_count, people = directory_slice(DirectoryQuery(q=query, sort="relevance"), offset=0, limit=PEOPLE_SHOWN)
-    return {"tokens": tokens, "people": people, "people_count": people_count, "page": page}
+    return {"tokens": tokens, "people": people, "people_count": people_count, "page": page,
+            "capped": count > COUNT_CAP}
