@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin
+from courtyard.core.domain import cursors
 from courtyard.groups.models import (
     Group,
     Membership,
@@ -224,21 +225,6 @@ FEED_VERBS = ("posted", "asked", "replied", "shared_resource")
 FEED_PAGE = 20
 
 
-def _feed_cursor(occurred_at: Any, pk: int) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(f"{occurred_at.isoformat()}|{pk}".encode()).decode().rstrip("=")
-
-
-def _feed_position(cursor: str) -> tuple[Any, int]:
-    import base64
-    import datetime as dt
-
-    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    stamp, pk = raw.split("|", 1)
-    return dt.datetime.fromisoformat(stamp), int(pk)
-
-
 def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) -> dict[str, Any]:
     """What happened in the member's groups (not muted) and what the people they follow wrote where the member
     may read it, newest first, by cursor. Read from the activity facts, then the items in bulk: six queries."""
@@ -251,7 +237,10 @@ def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) 
         Q(group_id__in=my_groups) | Q(member_id__in=followed_ids(me))
     ).exclude(member_id=me).order_by("-occurred_at", "-id")
     if cursor:
-        stamp, pk = _feed_position(cursor)
+        position = cursors.decode_cursor(cursor)
+        if position is None:
+            raise ValueError("bad cursor")
+        stamp, pk = position
         facts = facts.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
     rows = list(facts.values("id", "verb", "occurred_at", "object_type", "object_id", "member_id")[: size + 1])
     more = len(rows) > size
@@ -280,7 +269,7 @@ def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) 
             resource = resources[row["object_id"]]
             items.append({**item, "resource": resource, "group": resource.group, "author": resource.added_by,
                           "text": resource.title})
-    next_cursor = _feed_cursor(rows[-1]["occurred_at"], rows[-1]["id"]) if more and rows else None
+    next_cursor = cursors.encode_cursor(rows[-1]["occurred_at"], rows[-1]["id"]) if more and rows else None
     return {"items": items, "next_cursor": next_cursor}
 
 

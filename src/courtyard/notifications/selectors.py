@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import base64
-import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
@@ -9,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.core.domain import cursors
 from courtyard.notifications.domain.kinds import KINDS, enabled
 from courtyard.notifications.models import Notification, Preference
 from courtyard.notifications.services import unread_cache_key
@@ -27,27 +26,14 @@ def unread_count(user: User) -> int:
 
 
 def encode_cursor(notification: Notification) -> str:
-    raw = f"{notification.created_at.isoformat()}|{notification.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|", 1)
-        moment, position = dt.datetime.fromisoformat(stamp), int(pk)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if moment.tzinfo is None or not 0 < position < 2**63:
-        return None  # hand-made: a naive time or an id the database cannot compare
-    return moment, position
+    return cursors.encode_cursor(notification.created_at, notification.pk)
 
 
 def notifications_page(user: User, cursor: str | None, size: int = PAGE_SIZE) -> dict[str, Any]:
     """Newest first, by cursor (stable while new ones arrive). One query for the rows."""
     rows = Notification.objects.filter(recipient=user).select_related("actor").order_by("-created_at", "-id")
     if cursor:
-        position = decode_cursor(cursor)
+        position = cursors.decode_cursor(cursor)
         if position is None:
             raise ValueError("bad cursor")
         stamp, pk = position

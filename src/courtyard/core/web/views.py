@@ -27,7 +27,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     try:
         feed = home_feed(request.user, cursor=cursor)
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         raise ApplicationError("That page link is not valid.", code="bad_cursor") from None
     if cursor:
         return render_page(request, "core/home.html", "core/_feed_items.html", {"feed": feed, "more_only": True})
