@@ -22,7 +22,10 @@ def image_upload(name: str = "me.png", fmt: str = "PNG", size: tuple[int, int] =
     return SimpleUploadedFile(name, image_bytes(fmt, size), content_type=content_types.get(fmt, "application/octet-stream"))
 
 
-OUR_APPS = ("accounts", "core", "people", "groups", "search", "notifications")
+OUR_APPS = (
+    "accounts", "core", "people", "groups", "search", "notifications",
+    "events", "pairing", "recognition", "surveys", "insights",
+)
 
 
 def snapshot_models() -> list[Any]:

@@ -72,7 +72,7 @@ def test_participation_record(member, monkeypatch):
 
 def test_interaction_record_keeps_both_departments(member, other_member):
     fact = activity.interaction_record(
-        actor_id=member.pk, other_id=other_member.pk, kind="replied",
+        actor_id=member.pk, other_id=other_member.pk, kind="reply",
         actor_department_id=member.department_id, other_department_id=other_member.department_id, event_id=4,
     )
     fact.refresh_from_db()
@@ -83,7 +83,7 @@ def test_interaction_record_keeps_both_departments(member, other_member):
 
 def test_interacting_with_oneself_is_not_recorded(member):
     assert activity.interaction_record(
-        actor_id=member.pk, other_id=member.pk, kind="thanked", actor_department_id=None, other_department_id=None
+        actor_id=member.pk, other_id=member.pk, kind="kudos", actor_department_id=None, other_department_id=None
     ) is None
     assert Interaction.objects.count() == 0
 
@@ -302,3 +302,13 @@ def test_only_photos_are_served_from_media(member_client, settings):
     spool.mkdir(parents=True)
     (spool / "pending.csv").write_text("email,full_name\nsecret@example.com,Secret\n")
     assert member_client.get("/media/imports/pending.csv").status_code == 404
+
+
+def test_unknown_verbs_and_kinds_are_refused_so_insights_never_miss_a_fact(member, other_member):
+    with pytest.raises(ValueError, match="facts.py"):
+        activity.participation_record(member_id=member.pk, verb="did_something", department_id=None)
+    with pytest.raises(ValueError, match="facts.py"):
+        activity.interaction_record(
+            actor_id=member.pk, other_id=other_member.pk, kind="hug", actor_department_id=None, other_department_id=None
+        )
+    assert Participation.objects.count() == Interaction.objects.count() == 0

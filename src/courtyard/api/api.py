@@ -12,11 +12,16 @@ from ninja.openapi.schema import OpenAPISchema
 
 from courtyard.api.auth import ActiveSessionAuth, TokenAuth
 from courtyard.core.errors import ApplicationError
+from courtyard.events.api import router as events_router
 from courtyard.groups.api import discussions_router
 from courtyard.groups.api import router as groups_router
+from courtyard.insights.api import router as insights_router
 from courtyard.notifications.api import router as notifications_router
+from courtyard.pairing.api import router as pairing_router
 from courtyard.people.api import router as people_router
+from courtyard.recognition.api import router as recognition_router
 from courtyard.search.api import router as search_router
+from courtyard.surveys.api import router as surveys_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -104,3 +109,8 @@ api.add_router("/groups", groups_router, tags=["groups"])
 api.add_router("/discussions", discussions_router, tags=["discussions"])
 api.add_router("/search", search_router, tags=["search"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/events", events_router, tags=["events"])
+api.add_router("/pairing", pairing_router, tags=["pairing"])
+api.add_router("/recognition", recognition_router, tags=["recognition"])
+api.add_router("/surveys", surveys_router, tags=["surveys"])
+api.add_router("/insights", insights_router, tags=["insights"])

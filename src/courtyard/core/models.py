@@ -45,6 +45,8 @@ class Participation(models.Model):
     department_id = models.BigIntegerField(null=True, blank=True)
     group_id = models.BigIntegerField(null=True, blank=True)
     event_id = models.BigIntegerField(null=True, blank=True)
+    # A coffee, mentorship, team-formation or survey program; the verb says which kind.
+    program_id = models.BigIntegerField(null=True, blank=True)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.BigIntegerField(null=True, blank=True)
 
@@ -53,6 +55,7 @@ class Participation(models.Model):
             models.Index(fields=["occurred_at", "verb"], name="participation_time_idx"),
             models.Index(fields=["member_id", "occurred_at"], name="participation_member_idx"),
             models.Index(fields=["group_id", "occurred_at"], name="participation_group_idx"),
+            models.Index(fields=["event_id", "verb"], name="participation_event_idx"),
         ]
 
     def __str__(self) -> str:
@@ -70,6 +73,7 @@ class Interaction(models.Model):
     other_department_id = models.BigIntegerField(null=True, blank=True)
     group_id = models.BigIntegerField(null=True, blank=True)
     event_id = models.BigIntegerField(null=True, blank=True)
+    program_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -95,6 +95,12 @@ class Command(BaseCommand):
         with tqdm(total=post_count(people.members), unit="posts", desc="Seeding groups", disable=verbosity == 0) as bar:
             groups = seed_groups(rng=stream(seed, "groups"), members=people.members, progress=bar.update)
         groups_seconds = time.perf_counter() - groups_started
+        # Each later capability seeds here, in this order, with its own stream(seed, "<app>"):
+        # -- events (events/seed.py) --
+        # -- pairing (pairing/seed.py) --
+        # -- recognition (recognition/seed.py) --
+        # -- surveys (surveys/seed.py) --
+        # -- insights (insights/seed.py: rollups over all facts above) --
         index_started = time.perf_counter()
         total_documents = groups.groups + groups.threads + groups.posts
         with tqdm(total=total_documents, unit="docs", desc="Search index", disable=verbosity == 0) as bar:

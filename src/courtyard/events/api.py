@@ -1,0 +1,7 @@
+"""The events API: thin handlers over access, services and selectors."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()
