@@ -134,7 +134,8 @@ def main() -> None:
     os.environ["DEBUG"] = "0"
     sys.path.insert(0, str(ROOT))
     paths, cookie = main_page_urls()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PORT": str(PORT), "HOST": "127.0.0.1"}
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env = {**os.environ, "PYTHONPATH": pythonpath, "PORT": str(PORT), "HOST": "127.0.0.1"}
     server = subprocess.Popen(  # noqa: S603 - our own command
         [str(Path(sys.executable).parent / "courtyard"), "serve", "--workers", str(args.workers),
          "--threads", str(args.threads)],

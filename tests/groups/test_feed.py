@@ -69,8 +69,8 @@ def test_home_feed_runs_a_fixed_number_of_queries(member, organizer, open_group,
     fill(2, organizer, other_member)
     client.get("/")
     # session, user, profile, newcomers, interests check (no interests: nobody "similar" to rank),
-    # my profile id, feed facts, threads, replies, library items, unanswered questions
-    expected = 11 if settings.SESSION_ENGINE.endswith(".db") else 10
+    # my profile id, my groups, feed facts, threads, replies, library items, unanswered questions
+    expected = 12 if settings.SESSION_ENGINE.endswith(".db") else 11
     with django_assert_num_queries(expected):
         client.get("/")
     # Other people write the next ones: the posting rate limit allows 8 a minute each.
@@ -99,3 +99,27 @@ def test_follow_buttons_and_api(member, other_member):
     gone.is_active = False
     gone.save()
     assert api.request("post", f"/api/people/{gone.pk}/follow").status_code == 404
+
+
+def test_feed_merges_every_group_and_follow_newest_first_without_duplicates(member, other_member, organizer, open_group):
+    """Each group is read by its own probe and the follows by another; a followed person's post in one of the
+    member's groups comes from both and is shown once; paging by cursor neither repeats nor skips."""
+    second = services.group_create(actor=organizer.user, name="Second group")
+    for group in (open_group, second):
+        services.membership_join(actor=member.user, group=group)
+        services.membership_join(actor=other_member.user, group=group)
+    follow_set(actor=member.user, profile=other_member, following=True)
+    titles = []
+    for i in range(7):
+        group = (open_group, second)[i % 2]
+        author = (other_member, organizer)[i % 2]
+        services.thread_create(actor=author.user, group=group, title=f"Item {i}", body="b")
+        titles.append(f"Item {i}")
+    seen, cursor = [], None
+    while True:
+        page = home_feed(member.user, cursor=cursor, size=3)
+        seen.extend(item["thread"].title for item in page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(titles))

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from courtyard.notifications import selectors, services
+from courtyard.notifications.domain.kinds import KINDS
 from courtyard.notifications.models import Notification, Preference
 from tests.conftest import signed_in_client
 from tests.helpers import db_snapshot
@@ -112,15 +113,15 @@ def test_mark_all_read_empties_the_bell(member, other_member):
 def test_preferences_page_has_a_checkbox_per_kind_and_saves_changes_only(member):
     client = signed_in_client(member)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert page.count('type="checkbox"') == 6
+    assert page.count('type="checkbox"') == len(KINDS)
     assert "Someone mentions you with @" in page
-    response = client.post(reverse("notifications:preferences"), {"mention": "on", "reply_to_thread": "on",
-                                                                  "answer_accepted": "on", "join_request": "on",
-                                                                  "join_approved": "on"})
+    # Every kind left at its default except group invitations, switched off: only that choice is stored.
+    ticked = {kind.key: "on" for kind in KINDS if kind.default_on and kind.key != "group_invitation"}
+    response = client.post(reverse("notifications:preferences"), ticked)
     assert response.status_code == 302
     assert list(Preference.objects.values_list("kind", "enabled")) == [("group_invitation", False)]
     client.post(reverse("notifications:preferences"), {})  # everything unticked
-    assert Preference.objects.count() == 6
+    assert Preference.objects.count() == sum(kind.default_on for kind in KINDS)
     assert 'checked' not in client.get(reverse("notifications:preferences")).content.decode().split("<form")[2]
 
 

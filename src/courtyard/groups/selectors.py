@@ -225,24 +225,50 @@ FEED_VERBS = ("posted", "asked", "replied", "shared_resource")
 FEED_PAGE = 20
 
 
-def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) -> dict[str, Any]:
-    """What happened in the member's groups (not muted) and what the people they follow wrote where the member
-    may read it, newest first, by cursor. Read from the activity facts, then the items in bulk: six queries."""
+FEED_GROUP_PROBES = 200  # SQLite allows 500 terms in one compound SELECT
+
+
+def _feed_facts(actor: User, me: int, position: tuple[Any, int] | None, limit: int) -> list[dict[str, Any]]:
+    """The newest feed facts: one index probe per group of the member's (each stops after ``limit`` rows),
+    one for the people they follow, merged. A single filtered scan of the time index read 140,000 facts to
+    fill a page for a member of two quiet groups (270 ms on the large organization)."""
     from courtyard.core.models import Participation
     from courtyard.people.selectors import followed_ids
 
-    me = Profile.objects.filter(user=actor).values_list("pk", flat=True).first() or 0
-    my_groups = Membership.objects.filter(profile_id=me, status=Membership.Status.ACTIVE, muted=False).values("group_id")
-    facts = Participation.objects.filter(verb__in=FEED_VERBS, group_id__in=readable_group_ids(actor)).filter(
-        Q(group_id__in=my_groups) | Q(member_id__in=followed_ids(me))
-    ).exclude(member_id=me).order_by("-occurred_at", "-id")
+    my_groups = list(
+        Membership.objects.filter(profile_id=me, status=Membership.Status.ACTIVE, muted=False)
+        .order_by("group_id").values_list("group_id", flat=True)
+    )
+    base = Participation.objects.filter(verb__in=FEED_VERBS).exclude(member_id=me)
+    if position is not None:
+        stamp, pk = position
+        base = base.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
+    parts = [base.filter(group_id=group_id) for group_id in my_groups[:FEED_GROUP_PROBES]]
+    if len(my_groups) > FEED_GROUP_PROBES:
+        parts.append(base.filter(group_id__in=my_groups[FEED_GROUP_PROBES:]))
+    parts.append(base.filter(member_id__in=followed_ids(me), group_id__in=readable_group_ids(actor)))
+    columns = ("id", "verb", "occurred_at", "object_type", "object_id", "member_id")
+    selects, params = [], []
+    for i, part in enumerate(parts):
+        sql, part_params = part.values(*columns).order_by("-occurred_at", "-id")[:limit].query.sql_with_params()
+        selects.append(f"SELECT * FROM ({sql}) AS part{i}")  # noqa: S608 - SQL compiled by the ORM, values as params
+        params.extend(part_params)
+    # UNION, not UNION ALL: a followed person's post in one of the member's groups comes from two probes.
+    merged = " UNION ".join(selects) + ' ORDER BY "occurred_at" DESC, "id" DESC LIMIT %s'
+    facts = Participation.objects.raw(merged, [*params, limit])  # raw() applies the fields' converters
+    return [{column: getattr(fact, column) for column in columns} for fact in facts]
+
+
+def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) -> dict[str, Any]:
+    """What happened in the member's groups (not muted) and what the people they follow wrote where the member
+    may read it, newest first, by cursor. Read from the activity facts, then the items in bulk: six queries."""
+    position = None
     if cursor:
         position = cursors.decode_cursor(cursor)
         if position is None:
             raise ValueError("bad cursor")
-        stamp, pk = position
-        facts = facts.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
-    rows = list(facts.values("id", "verb", "occurred_at", "object_type", "object_id", "member_id")[: size + 1])
+    me = Profile.objects.filter(user=actor).values_list("pk", flat=True).first() or 0
+    rows = _feed_facts(actor, me, position, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     ids: dict[str, set[int]] = defaultdict(set)
