@@ -1,0 +1,694 @@
+"""Coffee rounds: group people who should meet, never breaking the hard rules.
+
+How a round is solved (``CoffeeStats.method`` says which):
+
+- ``exact-enumeration`` (at most 8 people): every arrangement is tried.
+- ``exact`` (pairs, at most 300 people): maximum-weight matching (rustworkx's blossom, maximum
+  cardinality) on the complete graph of allowed pairs; then the odd one out joins the pair where they
+  fit best, and swaps between groups polish the trio.
+- ``sparse-exact`` (pairs, at most 2,000 people): the same on a sparse candidate graph: for each
+  person the best-scoring of ~50 sampled candidates (half of them share an interest), plus a few
+  random allowed partners who have not met recently. The random part makes the graph contain a random
+  3-out graph, which has a perfect matching with high probability (Frieze 1986), so the sparse graph
+  almost never forces a repeat that the complete graph would avoid; anyone it leaves over is matched
+  again on the complete graph of the leftovers.
+- ``blocks`` (pairs, larger rounds): people are shuffled into blocks of ~1,000 and each block is
+  solved as ``sparse-exact``; the leftovers are matched together.
+- ``groups`` (group_size 3-4): seeds, then rounds of linear assignment (scipy) adding one member to
+  every group, then best-improvement swaps between groups; blocks of ~600 for large rounds.
+- ``bipartite`` (cross-group programs): exact assignment of side a to side b (scipy's dense or sparse
+  LAPJV), surplus people joining pairs as trios.
+
+The hard rules are kept by construction: forbidden pairs are never edges. A pair that met within the
+look-back costs a penalty larger than any possible sum of scores, so a maximum-weight matching with
+maximum cardinality has the fewest such repeats among arrangements that place as many people.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+
+import numpy as np
+import rustworkx as rx
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from courtyard.pairing.domain.scoring import (
+    BoolArray,
+    CoffeeData,
+    FloatArray,
+    IntArray,
+    coffee_pair_score,
+)
+from courtyard.pairing.domain.types import (
+    DEFAULT_COFFEE_RULES,
+    DEFAULT_COFFEE_WEIGHTS,
+    CoffeeGroup,
+    CoffeeResult,
+    CoffeeRules,
+    CoffeeStats,
+    CoffeeWeights,
+    PairHistory,
+    Person,
+    Reason,
+)
+
+REPEAT_PENALTY = 1e7  # points; more than any arrangement's total score can differ by
+FORBIDDEN = -1e10  # internal weight of a pair the hard rules forbid (never kept: checked after)
+SCALE = 1000  # rustworkx weighs in integers: milli-points
+ENUMERATE_MAX = 8
+ENUMERATE_GROUPS_MAX = 9
+DENSE_MAX = 300
+SPARSE_EXACT_MAX = 1500
+BLOCK = 1000
+GROUP_BLOCK = 600
+THIRD_TRIALS_MAX = 60
+TRIANGLES_MAX = 15  # odd rounds up to this size try every trio: exact
+GROUP_RESTARTS_MAX = 24  # group rounds up to this size are built several times, the best kept
+GROUP_RESTARTS = 12
+DENSE_BIPARTITE_MAX = 2_000_000
+PLACE_BONUS = 1e9  # cross programs: worth more than any repeat penalty, so placing people comes first
+CROSS_FORBIDDEN = -1e11  # cells of the side-a x side-b matrix solved densely
+POOL_RANDOM = 30
+POOL_INTEREST = 20
+TOP_K = 12
+BLOCK_TOP_K = 8  # large rounds: fewer candidates, faster blocks
+RANDOM_EXTRA = 3
+
+Groups = list[list[int]]
+
+
+def group_sizes(n: int, group_size: int) -> list[int]:
+    """Sizes for ``n`` people: as close to ``group_size`` as possible (fewest squared deviations),
+    each between 2 and group_size + 1. Pairs: all 2s and one 3 when n is odd. Empty when n < 2."""
+    if n < 2:
+        return []
+    best: list[int] = [n]
+    best_cost = None
+    for t in range(max(1, n // (group_size + 1)), n // 2 + 1):
+        base, extra = divmod(n, t)
+        sizes = [base + 1] * extra + [base] * (t - extra)
+        if min(sizes) < 2 or max(sizes) > group_size + 1:
+            continue
+        cost = sum((s - group_size) ** 2 for s in sizes)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = sizes, cost
+    return best
+
+
+def coffee_round(
+    people: Sequence[Person],
+    *,
+    history: PairHistory,
+    rules: CoffeeRules = DEFAULT_COFFEE_RULES,
+    weights: CoffeeWeights = DEFAULT_COFFEE_WEIGHTS,
+    rng: random.Random,
+) -> CoffeeResult:
+    """Arrange ``people`` into groups of ``rules.group_size`` maximizing the total pair score.
+
+    Hard rules (never broken): do-not-pair, own manager, cross sides. A pair that met within the
+    look-back is only repeated when no arrangement placing as many people avoids it. Everyone is placed
+    unless the hard rules leave someone no possible group. Deterministic for a given ``rng`` state:
+    people are ordered by id first, so the input order does not matter.
+    """
+    if not 2 <= rules.group_size <= 4:
+        raise ValueError("group_size must be 2, 3 or 4")
+    if rules.cross and rules.group_size != 2:
+        raise ValueError("cross-group programs make pairs (group_size 2)")
+    ordered = sorted(people, key=lambda p: p.id)
+    if len({p.id for p in ordered}) != len(ordered):
+        raise ValueError("each person may take part once")
+    data = CoffeeData(ordered, history=history, rules=rules, weights=weights)
+    gen = np.random.default_rng(rng.getrandbits(64))
+    solver = _Solver(data, gen)
+    if rules.cross:
+        groups, method = solver.bipartite()
+    elif data.n <= (ENUMERATE_MAX if rules.group_size == 2 else ENUMERATE_GROUPS_MAX):
+        groups, method = solver.enumerate_all(np.arange(data.n)), "exact-enumeration"
+    elif rules.group_size == 2:
+        groups, method = solver.pairs()
+    else:
+        groups, method = solver.groups()
+    _check(data, groups)
+    return coffee_evaluate(
+        ordered,
+        [[int(data.ids[k]) for k in g] for g in groups],
+        history=history,
+        rules=rules,
+        weights=weights,
+        method=method,
+    )
+
+
+def coffee_evaluate(
+    people: Sequence[Person],
+    groups: Sequence[Sequence[int]],
+    *,
+    history: PairHistory,
+    rules: CoffeeRules = DEFAULT_COFFEE_RULES,
+    weights: CoffeeWeights = DEFAULT_COFFEE_WEIGHTS,
+    method: str = "given",
+) -> CoffeeResult:
+    """Score and explain a given arrangement (an organizer's edit, another tool's output). People not
+    in any group are reported as unmatched. Does not check hard rules: see ``coffee_pair_blocker``."""
+    by_id = {p.id: p for p in people}
+    out: list[CoffeeGroup] = []
+    placed: set[int] = set()
+    pairs = repeats = never = cross_dept = 0
+    total = 0.0
+    larger = 0
+    for members in groups:
+        ids = tuple(sorted(members))
+        placed.update(ids)
+        if len(ids) > rules.group_size:
+            larger += 1
+        score = 0.0
+        reasons: list[Reason] = []
+        for x, y in itertools.combinations(ids, 2):
+            a, b = by_id[x], by_id[y]
+            if rules.cross and a.side == b.side:
+                continue  # the two of one side in a cross-program trio: not a pair of the program
+            ps = coffee_pair_score(a, b, history=history, rules=rules, weights=weights)
+            score += ps.score
+            if len(ids) == 2:
+                reasons.extend(ps.reasons)
+            else:
+                reasons.extend(Reason(f"#{x} & #{y}: {r.label}", r.points) for r in ps.reasons)
+            pairs += 1
+            ago = history.get(frozenset((x, y)))
+            if ago is None:
+                never += 1
+            elif ago <= rules.lookback_rounds:
+                repeats += 1
+            if (
+                a.department_id is not None
+                and b.department_id is not None
+                and a.department_id != b.department_id
+            ):
+                cross_dept += 1
+        total += score
+        out.append(CoffeeGroup(member_ids=ids, score=score, reasons=tuple(reasons)))
+    out.sort(key=lambda g: g.member_ids)
+    unmatched = tuple(sorted(p.id for p in people if p.id not in placed))
+    stats = CoffeeStats(
+        participants=len(people),
+        groups=len(out),
+        larger_groups=larger,
+        unmatched=len(unmatched),
+        pairs=pairs,
+        repeats_within_lookback=repeats,
+        never_met_pairs=never,
+        cross_department_pairs=cross_dept,
+        total_score=total,
+        method=method,
+    )
+    return CoffeeResult(groups=tuple(out), unmatched=unmatched, stats=stats)
+
+
+def _check(data: CoffeeData, groups: Groups) -> None:
+    """The hard rules, asserted on the way out: a bug must fail loudly rather than pair a manager."""
+    seen: set[int] = set()
+    for g in groups:
+        if len(g) < 2 or seen & set(g):
+            raise AssertionError("malformed round")
+        seen.update(g)
+        if data.rules.cross and len({int(data.side[x]) for x in g}) != 2:
+            raise AssertionError("a cross-program group must mix both sides")
+        for x, y in itertools.combinations(g, 2):
+            if not _allowed_in_group(data, x, y):
+                raise AssertionError("a hard rule would be broken")
+
+
+def _allowed_in_group(data: CoffeeData, x: int, y: int) -> bool:
+    """Within a cross-program trio the two people of one side share the group: only the side rule is
+    relaxed for them (each meets the other side in the same group)."""
+    i, j = np.asarray([x], dtype=np.int64), np.asarray([y], dtype=np.int64)
+    return bool(data.allowed(i, j, relax_side=True)[0])
+
+
+class _Solver:
+    def __init__(self, data: CoffeeData, gen: np.random.Generator) -> None:
+        self.data = data
+        self.gen = gen
+        self.g = data.rules.group_size
+
+    # ------------------------------------------------------------------------------ pair weights
+
+    def weights(self, i: IntArray, j: IntArray) -> tuple[FloatArray, BoolArray]:
+        """Internal weights (score minus the repeat penalty) and which pairs are allowed."""
+        score, recent = self.data.score(i, j)
+        return score - REPEAT_PENALTY * recent, self.data.allowed(i, j)
+
+    def dense(self, members: IntArray) -> FloatArray:
+        """Internal weights among ``members`` as a symmetric matrix, FORBIDDEN where not allowed."""
+        score, recent, ok = self.data.dense(members)
+        W = np.where(ok, score - REPEAT_PENALTY * recent, FORBIDDEN)
+        np.fill_diagonal(W, 0.0)  # the swap search sums rows over whole groups, oneself included
+        return W
+
+    # ------------------------------------------------------------------------------- enumeration
+
+    def enumerate_all(self, members: IntArray) -> Groups:
+        """Exact: the best arrangement by (placed, fewest repeats, sizes closest to group_size, score)."""
+        m = len(members)
+        S = np.zeros((m, m))
+        R = np.zeros((m, m), dtype=np.int64)
+        ok = np.zeros((m, m), dtype=np.bool_)
+        if m >= 2:
+            a, b = np.triu_indices(m, 1)
+            score, recent = self.data.score(members[a], members[b])
+            allowed = self.data.allowed(members[a], members[b])
+            S[a, b], R[a, b], ok[a, b] = score, recent, allowed
+        sizes = range(2, self.g + 2)
+        memo: dict[int, tuple[tuple[float, float, float, float], tuple[tuple[int, ...], ...]]] = {}
+
+        def best(mask: int) -> tuple[tuple[float, float, float, float], tuple[tuple[int, ...], ...]]:
+            if mask == 0:
+                return (0.0, 0.0, 0.0, 0.0), ()
+            if mask in memo:
+                return memo[mask]
+            first = (mask & -mask).bit_length() - 1
+            rest = [k for k in range(m) if mask >> k & 1 and k != first]
+            key, groups = best(mask & ~(1 << first))  # leave `first` out
+            result = (key, groups)
+            for s in sizes:
+                for others in itertools.combinations(rest, s - 1):
+                    group = (first, *others)
+                    score = 0.0
+                    repeats = 0
+                    fine = True
+                    for x, y in itertools.combinations(group, 2):
+                        if not ok[x, y]:
+                            fine = False
+                            break
+                        score += S[x, y]
+                        repeats += int(R[x, y])
+                    if not fine:
+                        continue
+                    sub_mask = mask
+                    for k in group:
+                        sub_mask &= ~(1 << k)
+                    sub_key, sub_groups = best(sub_mask)
+                    cand = (
+                        sub_key[0] + s,
+                        sub_key[1] - repeats,
+                        sub_key[2] - (s - self.g) ** 2,
+                        sub_key[3] + score,
+                    )
+                    if cand > result[0]:
+                        result = (cand, (group, *sub_groups))
+            memo[mask] = result
+            return result
+
+        _, chosen = best((1 << m) - 1)
+        return [[int(members[k]) for k in g] for g in chosen]
+
+    # ------------------------------------------------------------------------------------- pairs
+
+    def pairs(self) -> tuple[Groups, str]:
+        n = self.data.n
+        everyone = np.arange(n, dtype=np.int64)
+        if n <= DENSE_MAX:
+            W = self.dense(everyone)
+            groups = self._dense_pairs(everyone, W)
+            groups = self._swap_search(everyone, W, groups)
+            return groups, "exact"
+        if n <= SPARSE_EXACT_MAX:
+            blocks = [everyone]
+            method = "sparse-exact"
+        else:
+            shuffled = self.gen.permutation(n)
+            count = max(1, round(n / BLOCK))
+            blocks = [np.sort(b) for b in np.array_split(shuffled, count)]
+            method = "blocks"
+        pairs: Groups = []
+        leftovers: list[int] = []
+        for block in blocks:
+            i, j = self._candidates(block, TOP_K if method == "sparse-exact" else BLOCK_TOP_K)
+            matched = self._matching(block, i, j)
+            pairs.extend(matched)
+            done = {x for p in matched for x in p}
+            leftovers.extend(int(x) for x in block if int(x) not in done)
+        return self._place_leftovers(pairs, leftovers), method
+
+    def _dense_pairs(self, members: IntArray, W: FloatArray) -> Groups:
+        """Complete-graph matching; with an odd count, try every person as the trio's third when few."""
+        m = len(members)
+        a, b = np.triu_indices(m, 1)
+        keep = W[a, b] > FORBIDDEN / 2
+        li, lj = a[keep], b[keep]
+        base = self._matching(members, members[li], members[lj])
+        if m % 2 == 0 or m > THIRD_TRIALS_MAX:
+            return self._place_leftovers(base, _left(members, base))
+        best: Groups | None = None
+        best_key: tuple[float, ...] | None = None
+        if m <= TRIANGLES_MAX:
+            # Exact: every allowed trio, with the best matching of everyone else.
+            for trio in itertools.combinations(range(m), 3):
+                if any(W[x, y] <= FORBIDDEN / 2 for x, y in itertools.combinations(trio, 2)):
+                    continue
+                sel = ~(np.isin(li, trio) | np.isin(lj, trio))
+                rest = self._matching(members, members[li[sel]], members[lj[sel]])
+                groups = [*rest, [int(members[k]) for k in trio]]
+                groups = self._place_leftovers(groups, _left(members, groups))
+                key = self._key(groups)
+                if best_key is None or key > best_key:
+                    best, best_key = groups, key
+            if best is not None:
+                fallback = self._place_leftovers(base, _left(members, base))
+                return best if best_key is not None and best_key >= self._key(fallback) else fallback
+        for third in range(m):
+            sel = (li != third) & (lj != third)
+            trial = self._matching(members, members[li[sel]], members[lj[sel]])
+            groups = self._place_leftovers(trial, _left(members, trial))
+            key = self._key(groups)
+            if best_key is None or key > best_key:
+                best, best_key = groups, key
+        return best if best is not None else []
+
+    def _key(self, groups: Groups) -> tuple[float, ...]:
+        placed = sum(len(g) for g in groups)
+        repeats = 0
+        score = 0.0
+        dev = 0
+        for g in groups:
+            dev += (len(g) - self.g) ** 2
+            idx = np.asarray(g, dtype=np.int64)
+            a, b = np.triu_indices(len(g), 1)
+            s, recent = self.data.score(idx[a], idx[b])
+            repeats += int(recent.sum())
+            score += float(s.sum())
+        return (placed, -repeats, -dev, score)
+
+    def _matching(self, members: IntArray, i: IntArray, j: IntArray) -> Groups:
+        """Maximum-cardinality maximum-weight matching over candidate edges (global indices)."""
+        if len(i) == 0:
+            return []
+        local = {int(x): k for k, x in enumerate(members)}
+        w, ok = self.weights(i, j)
+        i, j, w = i[ok], j[ok], w[ok]
+        graph = rx.PyGraph()
+        graph.add_nodes_from(range(len(members)))
+        wi = np.rint(w * SCALE).astype(np.int64)
+        graph.add_edges_from(
+            list(
+                zip([local[x] for x in i.tolist()], [local[x] for x in j.tolist()], wi.tolist(), strict=True)
+            )
+        )
+        matched = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+        return sorted(sorted((int(members[u]), int(members[v]))) for u, v in matched)
+
+    def _candidates(self, block: IntArray, top_k: int = TOP_K) -> tuple[IntArray, IntArray]:
+        """A sparse candidate graph over ``block`` (global indices), each edge once: everyone's
+        TOP_K best allowed partners plus RANDOM_EXTRA random allowed ones who did not meet recently."""
+        m = len(block)
+        if m <= DENSE_MAX:
+            a, b = np.triu_indices(m, 1)
+            return block[a], block[b]
+        W = self.dense(block)
+        # Ties are common (scores are coarse): a random tie-break spreads everyone's choices.
+        jitter = W + self.gen.random((m, m)) * 1e-3
+        top = np.argpartition(-jitter, top_k - 1, axis=1)[:, :top_k]
+        del jitter
+        good = np.take_along_axis(W, top, axis=1) > FORBIDDEN / 2
+        src = [np.repeat(np.arange(m), top_k)[good.ravel()]]
+        dst = [top[good]]
+        # RANDOM_EXTRA random partners who may meet and did not meet recently, out of 4x as many draws.
+        draws = self.gen.integers(0, m, size=(m, 4 * RANDOM_EXTRA))
+        fresh = W[np.arange(m)[:, None], draws] > -REPEAT_PENALTY / 2
+        fresh &= draws != np.arange(m)[:, None]
+        rank = np.cumsum(fresh, axis=1)
+        good = fresh & (rank <= RANDOM_EXTRA)
+        src.append(np.nonzero(good)[0])
+        dst.append(draws[good])
+        s, d = np.concatenate(src), np.concatenate(dst)
+        lo, hi = np.minimum(s, d), np.maximum(s, d)
+        keys = np.unique(lo[lo != hi] * m + hi[lo != hi])
+        return block[keys // m], block[keys % m]
+
+    def _place_leftovers(self, pairs: Groups, leftovers: list[int]) -> Groups:
+        """Match leftovers among themselves, then let each remaining one join the pair where they fit
+        best (a trio; a pair takes one extra at most). Anyone still left has no possible group."""
+        groups = [list(p) for p in pairs]
+        if len(leftovers) >= 2:
+            rest = np.asarray(sorted(leftovers), dtype=np.int64)
+            a, b = np.triu_indices(len(rest), 1)
+            more = self._matching(rest, rest[a], rest[b])
+            groups.extend(list(p) for p in more)
+            leftovers = _left(rest, more)
+        for x in leftovers:
+            hosts = [k for k, g in enumerate(groups) if len(g) == 2]
+            if not hosts:
+                break
+            p = np.asarray([groups[k][0] for k in hosts], dtype=np.int64)
+            q = np.asarray([groups[k][1] for k in hosts], dtype=np.int64)
+            xs = np.full(len(hosts), x, dtype=np.int64)
+            wp, _ = self.weights(xs, p)
+            wq, _ = self.weights(xs, q)
+            okp = self.data.allowed(xs, p, relax_side=True)
+            okq = self.data.allowed(xs, q, relax_side=True)
+            gain = np.where(okp & okq, wp + wq, -np.inf)
+            best = int(np.argmax(gain))
+            if gain[best] > -np.inf:
+                groups[hosts[best]].append(x)
+        return groups
+
+    # ------------------------------------------------------------------------------------ groups
+
+    def groups(self) -> tuple[Groups, str]:
+        n = self.data.n
+        everyone = np.arange(n, dtype=np.int64)
+        if n <= GROUP_BLOCK:
+            blocks = [everyone]
+        else:
+            count = max(1, round(n / GROUP_BLOCK))
+            blocks = [np.sort(b) for b in np.array_split(self.gen.permutation(n), count)]
+        out: Groups = []
+        for block in blocks:
+            W = self.dense(block)
+            restarts = GROUP_RESTARTS if len(block) <= GROUP_RESTARTS_MAX else 1
+            best: Groups = []
+            best_key: tuple[float, ...] | None = None
+            for _ in range(restarts):
+                built = self._swap_search(block, W, self._assign_groups(block, W))
+                built = self._replace_dropped(block, self._drop_broken(built))
+                key = self._key(built)
+                if best_key is None or key > best_key:
+                    best, best_key = built, key
+            out.extend(best)
+        return out, "groups"
+
+    def _replace_dropped(self, block: IntArray, groups: Groups) -> Groups:
+        """People a group had to let go join another group that can take them (below g + 1 and no
+        conflict), where they fit best; failing that, two of them may form a group of their own."""
+        placed = {x for g in groups for x in g}
+        for x in [int(v) for v in block if int(v) not in placed]:
+            best, best_w = -1, -np.inf
+            for k, g in enumerate(groups):
+                if len(g) > self.g:
+                    continue
+                idx = np.asarray(g, dtype=np.int64)
+                xs = np.full(len(g), x, dtype=np.int64)
+                w, ok = self.weights(xs, idx)
+                if ok.all() and float(w.sum()) > best_w:
+                    best, best_w = k, float(w.sum())
+            if best >= 0:
+                groups[best].append(x)
+                placed.add(x)
+        left = [int(v) for v in block if int(v) not in placed]
+        if len(left) >= 2:
+            rest = np.asarray(left, dtype=np.int64)
+            a, b = np.triu_indices(len(rest), 1)
+            groups.extend(self._matching(rest, rest[a], rest[b]))
+        return groups
+
+    def _assign_groups(self, block: IntArray, W: FloatArray) -> Groups:
+        m = len(block)
+        sizes = group_sizes(m, self.g)
+        if not sizes:
+            return []
+        t = len(sizes)
+        order = self.gen.permutation(m)
+        members: list[list[int]] = [[int(order[k])] for k in range(t)]  # local indices
+        remaining = [int(x) for x in order[t:]]
+        need = [s - 1 for s in sizes]
+        while remaining and any(need):
+            open_groups = [k for k in range(t) if need[k] > 0]
+            gain = np.zeros((len(open_groups), len(remaining)))
+            cols = np.asarray(remaining, dtype=np.int64)
+            for r, k in enumerate(open_groups):
+                gain[r] = W[np.asarray(members[k])][:, cols].sum(axis=0)
+            rows, picked = linear_sum_assignment(gain, maximize=True)
+            taken = set()
+            for r, c in zip(rows, picked, strict=True):
+                members[open_groups[r]].append(remaining[c])
+                need[open_groups[r]] -= 1
+                taken.add(c)
+            remaining = [x for c, x in enumerate(remaining) if c not in taken]
+        return [[int(block[x]) for x in g] for g in members]
+
+    def _swap_search(self, block: IntArray, W: FloatArray, groups: Groups, rounds: int = 300) -> Groups:
+        """Best-improvement swaps of two people between groups, many disjoint swaps per round."""
+        if len(groups) < 2:
+            return groups
+        local = {int(x): k for k, x in enumerate(block)}
+        m = len(block)
+        grp = np.full(m, -1, dtype=np.int64)
+        for k, g in enumerate(groups):
+            for x in g:
+                grp[local[x]] = k
+        t = len(groups)
+        inside = grp >= 0
+        idx = np.arange(m)
+        for _ in range(rounds):
+            onehot = np.zeros((m, t))
+            onehot[np.nonzero(inside)[0], grp[inside]] = 1.0
+            C = W @ onehot  # C[p, k]: p's weight with the members of group k (recomputed: no drift)
+            own = np.where(inside, C[idx, np.maximum(grp, 0)], 0.0)
+            X = C - own[:, None]
+            G = np.maximum(grp, 0)
+            D = X[:, G] + X[:, G].T - 2 * W
+            invalid = (grp[:, None] == grp[None, :]) | ~inside[:, None] | ~inside[None, :]
+            D[invalid] = -np.inf
+            best_q = np.argmax(D, axis=1)
+            best_d = D[idx, best_q]
+            order = np.argsort(-best_d, kind="stable")
+            touched: set[int] = set()
+            applied = 0
+            for p in order:
+                if best_d[p] <= 1e-4:
+                    break
+                q = int(best_q[p])
+                A, B = int(grp[p]), int(grp[q])
+                if A in touched or B in touched:
+                    continue
+                touched.update((A, B))
+                grp[p], grp[q] = B, A
+                applied += 1
+            if not applied:
+                break
+        out: Groups = [[] for _ in range(t)]
+        for p in range(m):
+            if grp[p] >= 0:
+                out[int(grp[p])].append(int(block[p]))
+        return out
+
+    def _drop_broken(self, groups: Groups) -> Groups:
+        """Should a construction leave a forbidden pair (only when nothing else was possible), the
+        person with the most conflicts leaves the group."""
+        out: Groups = []
+        for g in groups:
+            g = list(g)
+            while len(g) >= 2:
+                bad = [sum(not _allowed_in_group(self.data, x, y) for y in g if y != x) for x in g]
+                worst = int(np.argmax(bad))
+                if bad[worst] == 0:
+                    break
+                g.pop(worst)
+            if len(g) >= 2:
+                out.append(g)
+        return out
+
+    # --------------------------------------------------------------------------------- bipartite
+
+    def bipartite(self) -> tuple[Groups, str]:
+        """Exact assignment of the larger side to two places at each person of the smaller side: the
+        first place carries a bonus (everyone of the smaller side gets someone), the second makes a trio.
+        The same-side pair within such a trio is not a pair of the program: it is neither scored nor
+        counted as a repeat, only the hard rules apply to it."""
+        side = self.data.side
+        A = np.nonzero(side == 0)[0].astype(np.int64)
+        B = np.nonzero(side == 1)[0].astype(np.int64)
+        if len(A) > len(B):
+            A, B = B, A
+        if not len(A) or not len(B):
+            return [], "bipartite"
+        if len(A) * len(B) <= DENSE_BIPARTITE_MAX:
+            assigned = self._dense_bipartite(A, B)
+        else:
+            assigned = self._sparse_bipartite(A, B)
+        groups: dict[int, list[int]] = {}
+        for a, b in assigned:
+            groups.setdefault(a, [a]).append(b)
+        return self._repair_trios(list(groups.values())), "bipartite"
+
+    def _dense_bipartite(self, A: IntArray, B: IntArray) -> list[tuple[int, int]]:
+        ii, jj = np.meshgrid(B, A, indexing="ij")
+        w, ok = self.weights(ii.ravel(), jj.ravel())
+        W = w.reshape(len(B), len(A))
+        ok = ok.reshape(len(B), len(A))
+        M = np.where(
+            np.concatenate([ok, ok], axis=1), np.concatenate([W + PLACE_BONUS, W], axis=1), CROSS_FORBIDDEN
+        )
+        rows, cols = linear_sum_assignment(M, maximize=True)
+        na = len(A)
+        return [
+            (int(A[c % na]), int(B[r]))
+            for r, c in zip(rows, cols, strict=True)
+            if M[r, c] > CROSS_FORBIDDEN / 2
+        ]
+
+    def _sparse_bipartite(self, A: IntArray, B: IntArray) -> list[tuple[int, int]]:
+        """Candidates of the smaller side for each person of the larger (and back), two places per
+        person of the smaller side, one private dummy per row so that a full matching always exists;
+        a row matched to its dummy stays unmatched."""
+        gen = self.gen
+        na, nb = len(A), len(B)
+        width = POOL_RANDOM + POOL_INTEREST
+        rows = np.repeat(np.arange(nb), width)
+        cols = gen.integers(0, na, size=nb * width)
+        back_cols = np.repeat(np.arange(na), width)
+        back_rows = gen.integers(0, nb, size=na * width)
+        r = np.concatenate([rows, back_rows])
+        c = np.concatenate([cols, back_cols])
+        keys = np.unique(r * na + c)
+        r, c = keys // na, keys % na
+        w, ok = self.weights(B[r], A[c])
+        r, c, w = r[ok], c[ok], w[ok]
+        # Keep each row's best 2 * TOP_K and a random tenth of the rest.
+        order = np.lexsort((-w, r))
+        r, c, w = r[order], c[order], w[order]
+        rank = np.arange(len(r)) - np.searchsorted(r, r, side="left")
+        keep = (rank < TOP_K * 2) | (gen.random(len(r)) < 0.1)
+        r, c, w = r[keep], c[keep], w[keep]
+        big = 10 * PLACE_BONUS
+        all_rows = np.concatenate([r, r, np.arange(nb)])
+        all_cols = np.concatenate([c, na + c, 2 * na + np.arange(nb)])
+        cost = np.concatenate([big - w - PLACE_BONUS, big - w, np.full(nb, big + PLACE_BONUS)])
+        M = sparse.csr_matrix((cost, (all_rows, all_cols)), shape=(nb, 2 * na + nb))
+        rr, cc = min_weight_full_bipartite_matching(M)
+        return [(int(A[y % na]), int(B[x])) for x, y in zip(rr, cc, strict=True) if y < 2 * na]
+
+    def _repair_trios(self, groups: Groups) -> Groups:
+        """A trio whose two same-side members may not meet (do-not-pair, manager): the second moves to a
+        pair that can take them, or stays out."""
+        out: Groups = []
+        moving: list[int] = []
+        for g in groups:
+            if len(g) == 3 and not _allowed_in_group(self.data, g[1], g[2]):
+                out.append(g[:2])
+                moving.append(g[2])
+            elif len(g) >= 2:
+                out.append(g)
+        for x in moving:
+            best, best_w = -1, -np.inf
+            for k, g in enumerate(out):
+                if len(g) != 2:
+                    continue
+                a, b = g
+                if not (_allowed_in_group(self.data, x, a) and _allowed_in_group(self.data, x, b)):
+                    continue
+                w, _ = self.weights(np.asarray([x]), np.asarray([a]))
+                if float(w[0]) > best_w:
+                    best, best_w = k, float(w[0])
+            if best >= 0:
+                out[best].append(x)
+        return out
+
+
+def _left(members: IntArray, groups: Groups) -> list[int]:
+    done = {x for g in groups for x in g}
+    return [int(x) for x in members if int(x) not in done]

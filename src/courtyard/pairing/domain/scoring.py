@@ -1,0 +1,533 @@
+"""Why two people fit: the score of a coffee pair or a mentorship match as a list of reasons.
+
+Each score exists twice: a readable per-pair version (``coffee_pair_score``, ``mentorship_pair_score``)
+that explains a result, and a vectorized version over arrays that the solvers use on many pairs at
+once. Both compute the same numbers in the same order; tests hold them equal.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from courtyard.pairing.domain.types import (
+    CoffeeRules,
+    CoffeeWeights,
+    Mentee,
+    Mentor,
+    MentorshipRules,
+    MentorshipWeights,
+    PairHistory,
+    PairScore,
+    Person,
+    Reason,
+)
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+DAY = 1440
+MAX_SMALL_GROUPS = 2
+MAX_INTERESTS = 3
+SIDES = ("a", "b")
+
+
+# ------------------------------------------------------------------------------------ shared pieces
+
+
+def _window(p: Person) -> tuple[int, int]:
+    """Working hours as [start, start + length) minutes in UTC, start within the day."""
+    h0, h1 = p.work_hours
+    length = (h1 - h0) * 60
+    if length <= 0:
+        length += DAY
+    return (h0 * 60 - p.utc_offset_minutes) % DAY, min(length, DAY)
+
+
+def _overlap_minutes(a: tuple[int, int], b: tuple[int, int]) -> int:
+    (sa, la), (sb, lb) = a, b
+    total = 0
+    for shift in (-DAY, 0, DAY):
+        total += max(0, min(sa + la, sb + shift + lb) - max(sa, sb + shift))
+    return min(total, la, lb)
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours}h" if not rest else f"{hours}h{rest:02d}"
+
+
+def _rounds_ago(rounds: int) -> str:
+    return "met last round" if rounds == 1 else f"met {rounds} rounds ago"
+
+
+def _overlap_vec(start: IntArray, length: IntArray, i: IntArray, j: IntArray) -> tuple[IntArray, IntArray]:
+    """Overlapping minutes and the shorter day's length for pairs (i, j)."""
+    sa, la, sb, lb = start[i], length[i], start[j], length[j]
+    total = np.zeros(len(i), dtype=np.int64)
+    for shift in (-DAY, 0, DAY):
+        total += np.maximum(0, np.minimum(sa + la, sb + shift + lb) - np.maximum(sa, sb + shift))
+    shorter = np.minimum(la, lb)
+    return np.minimum(total, shorter), shorter
+
+
+def _incidence(sets: Sequence[Iterable[object]]) -> sparse.csr_matrix:
+    """Rows = items of ``sets``, one column per distinct element (0/1 entries)."""
+    index: dict[object, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, items in enumerate(sets):
+        for item in items:
+            rows.append(r)
+            cols.append(index.setdefault(item, len(index)))
+    data = np.ones(len(rows), dtype=np.int64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), max(1, len(index))))
+
+
+def _shared_counts(m: sparse.csr_matrix, i: IntArray, j: IntArray) -> IntArray:
+    if m.nnz == 0 or len(i) == 0:
+        return np.zeros(len(i), dtype=np.int64)
+    return np.asarray(m[i].multiply(m[j]).sum(axis=1), dtype=np.int64).ravel()
+
+
+# ------------------------------------------------------------------------------------------- coffee
+
+
+def coffee_pair_blocker(a: Person, b: Person, *, rules: CoffeeRules) -> str | None:
+    """Why ``a`` and ``b`` may never share a coffee group ("same person", "do-not-pair", "manager",
+    "same side", "no side"), or None when they may."""
+    if a.id == b.id:
+        return "same person"
+    if frozenset((a.id, b.id)) in rules.do_not_pair:
+        return "do-not-pair"
+    if a.manager_id == b.id or b.manager_id == a.id:
+        return "manager"
+    if rules.cross:
+        if a.side not in SIDES or b.side not in SIDES:
+            return "no side"
+        if a.side == b.side:
+            return "same side"
+    return None
+
+
+def coffee_pair_score(
+    a: Person, b: Person, *, history: PairHistory, rules: CoffeeRules, weights: CoffeeWeights
+) -> PairScore:
+    """The score of pairing ``a`` with ``b`` in a coffee round, with one Reason per contribution."""
+    w = weights
+    reasons: list[Reason] = []
+    if a.department_id is not None and b.department_id is not None and a.department_id != b.department_id:
+        reasons.append(Reason("different departments", w.different_department))
+    if a.team_id is not None and a.team_id == b.team_id:
+        reasons.append(Reason("same team", w.same_team))
+    groups = len(a.small_groups & b.small_groups)
+    if groups:
+        counted = min(groups, MAX_SMALL_GROUPS)
+        label = "already share a small group" if groups == 1 else f"already share {groups} small groups"
+        reasons.append(Reason(label, counted * w.shared_small_group))
+    for interest in sorted(a.interests & b.interests)[:MAX_INTERESTS]:
+        reasons.append(Reason(f"shared interest: {interest}", w.shared_interest))
+    wa, wb = _window(a), _window(b)
+    overlap = _overlap_minutes(wa, wb)
+    if overlap > 0:
+        reasons.append(
+            Reason(
+                f"working hours overlap {_duration(overlap)}", w.hours_overlap * overlap / min(wa[1], wb[1])
+            )
+        )
+    else:
+        reasons.append(Reason("no overlapping working hours", w.no_hours_overlap))
+    rounds = history.get(frozenset((a.id, b.id)))
+    if rounds is None:
+        reasons.append(Reason("never met", w.never_met))
+    elif rounds <= rules.lookback_rounds:
+        reasons.append(Reason(_rounds_ago(rounds), w.met_within_lookback))
+    else:
+        reasons.append(Reason(_rounds_ago(rounds), w.met_before))
+    return PairScore(score=_total(reasons), reasons=tuple(reasons))
+
+
+def _total(reasons: Sequence[Reason]) -> float:
+    total = 0.0
+    for r in reasons:
+        total += r.points
+    return total
+
+
+def _steps(points: float, most: int, *, counted: bool = False) -> FloatArray:
+    """Points for a count 0..most, summed as the explanation sums them: one reason per item, or one
+    reason of ``count * points`` (``counted``)."""
+    out = [0.0]
+    for k in range(1, most + 1):
+        out.append(k * points if counted else out[-1] + points)
+    return np.asarray(out, dtype=np.float64)
+
+
+class CoffeeData:
+    """The people of one round as arrays (index = position in ``people``), to score many pairs at once."""
+
+    def __init__(
+        self, people: Sequence[Person], *, history: PairHistory, rules: CoffeeRules, weights: CoffeeWeights
+    ) -> None:
+        self.people = people
+        self.rules = rules
+        self.weights = weights
+        n = len(people)
+        self.n = n
+        self.ids = np.fromiter((p.id for p in people), dtype=np.int64, count=n)
+        self.index = {p.id: k for k, p in enumerate(people)}
+        self.dept = np.fromiter(
+            (-1 if p.department_id is None else p.department_id for p in people), np.int64, n
+        )
+        self.team = np.fromiter((-1 if p.team_id is None else p.team_id for p in people), np.int64, n)
+        self.manager = np.fromiter(
+            (self.index.get(p.manager_id, -1) if p.manager_id is not None else -1 for p in people),
+            np.int64,
+            n,
+        )
+        windows = [_window(p) for p in people]
+        self.start = np.fromiter((s for s, _ in windows), np.int64, n)
+        self.length = np.fromiter((ln for _, ln in windows), np.int64, n)
+        # Few distinct working windows: their pairwise hour terms, computed once, as a table.
+        kinds: dict[tuple[int, int], int] = {}
+        self.window_kind = np.fromiter((kinds.setdefault(x, len(kinds)) for x in windows), np.int64, n)
+        ks = np.asarray(list(kinds), dtype=np.int64).reshape(-1, 2)
+        u = len(ks)
+        a, b = np.repeat(np.arange(u), u), np.tile(np.arange(u), u)
+        overlap, shorter = _overlap_vec(ks[:, 0], ks[:, 1], a, b)
+        self.hours_table = np.where(
+            overlap > 0, weights.hours_overlap * overlap / np.maximum(shorter, 1), weights.no_hours_overlap
+        ).reshape(u, u)
+        self.side = np.fromiter((SIDES.index(p.side) if p.side in SIDES else -1 for p in people), np.int64, n)
+        self.interests = _incidence([p.interests for p in people])
+        self.small_groups = _incidence([p.small_groups for p in people])
+        # History as sorted keys lo * n + hi over indices, for vectorized look-ups (built without a
+        # Python loop per pair: a year of history is hundreds of thousands of pairs).
+        pairs = [k for k in history if len(k) == 2] if any(len(k) != 2 for k in history) else list(history)
+        flat = np.fromiter(itertools.chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
+        ago_all = np.fromiter((history[k] for k in pairs), dtype=np.int64, count=len(pairs))
+        xs, ys = self._indices(flat[0::2]), self._indices(flat[1::2])
+        known = (xs >= 0) & (ys >= 0)
+        key_arr = np.minimum(xs, ys)[known] * n + np.maximum(xs, ys)[known]
+        order = np.argsort(key_arr, kind="stable")
+        self.hist_keys = key_arr[order]
+        self.hist_ago = ago_all[known][order]
+        # Private do-not-pair choices as keys too.
+        dnp: list[int] = []
+        for pair in rules.do_not_pair:
+            if len(pair) != 2:
+                continue
+            x, y = pair
+            ix, iy = self.index.get(x), self.index.get(y)
+            if ix is not None and iy is not None:
+                dnp.append(min(ix, iy) * n + max(ix, iy))
+        self.dnp_keys = np.unique(np.asarray(dnp, dtype=np.int64))
+
+    def _indices(self, person_ids: IntArray) -> IntArray:
+        """Positions of person ids (people are sorted by id), -1 for ids not in the round."""
+        if self.n == 0:
+            return np.full(len(person_ids), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.ids, person_ids), self.n - 1)
+        return np.where(self.ids[pos] == person_ids, pos, -1)
+
+    def rounds_ago(self, i: IntArray, j: IntArray) -> IntArray:
+        """Rounds since (i, j) last met, 0 when never."""
+        if len(self.hist_keys) == 0:
+            return np.zeros(len(i), dtype=np.int64)
+        keys = np.minimum(i, j) * self.n + np.maximum(i, j)
+        pos = np.searchsorted(self.hist_keys, keys)
+        pos = np.minimum(pos, len(self.hist_keys) - 1)
+        found = self.hist_keys[pos] == keys
+        return np.where(found, self.hist_ago[pos], 0)
+
+    def allowed(self, i: IntArray, j: IntArray, *, relax_side: bool = False) -> BoolArray:
+        """Pairs the hard rules allow. ``relax_side``: two people of one side sharing a cross-program
+        trio (each of them meets the other side there)."""
+        ok: BoolArray = (i != j) & (self.manager[i] != j) & (self.manager[j] != i)
+        if len(self.dnp_keys):
+            keys = np.minimum(i, j) * self.n + np.maximum(i, j)
+            ok &= ~np.isin(keys, self.dnp_keys)
+        if self.rules.cross:
+            ok &= (self.side[i] >= 0) & (self.side[j] >= 0)
+            if not relax_side:
+                ok &= self.side[i] != self.side[j]
+        return ok
+
+    def dense(self, members: IntArray) -> tuple[FloatArray, BoolArray, BoolArray]:
+        """Scores, recent-meeting flags and allowed flags among ``members`` as square matrices, by
+        broadcasting (much faster than ``score`` over all index pairs). Same numbers as ``score``; the
+        diagonal is not allowed."""
+        w = self.weights
+        m = len(members)
+        d = self.dept[members]
+        known = d >= 0
+        total = np.where(
+            known[:, None] & known[None, :] & (d[:, None] != d[None, :]), w.different_department, 0.0
+        )
+        t = self.team[members]
+        total += np.where((t[:, None] >= 0) & (t[:, None] == t[None, :]), w.same_team, 0.0)
+        sg = self.small_groups[members]
+        if sg.nnz:
+            groups = np.minimum(np.asarray((sg @ sg.T).todense(), dtype=np.int64), MAX_SMALL_GROUPS)
+            total += _steps(w.shared_small_group, MAX_SMALL_GROUPS, counted=True)[groups]
+        it = self.interests[members]
+        if it.nnz:
+            interests = np.minimum(np.asarray((it @ it.T).todense(), dtype=np.int64), MAX_INTERESTS)
+            total += _steps(w.shared_interest, MAX_INTERESTS)[interests]
+        kind = self.window_kind[members]
+        total += self.hours_table[kind[:, None], kind[None, :]]
+        ago = np.zeros((m, m), dtype=np.int64)
+        if len(self.hist_keys):
+            local = np.full(self.n, -1, dtype=np.int64)
+            local[members] = np.arange(m)
+            lo, hi = local[self.hist_keys // self.n], local[self.hist_keys % self.n]
+            inside = (lo >= 0) & (hi >= 0)
+            ago[lo[inside], hi[inside]] = self.hist_ago[inside]
+            ago[hi[inside], lo[inside]] = self.hist_ago[inside]
+        recent = (ago > 0) & (ago <= self.rules.lookback_rounds)
+        total += np.where(ago == 0, w.never_met, np.where(recent, w.met_within_lookback, w.met_before))
+        mg = self.manager[members]
+        ids = members
+        ok = (mg[:, None] != ids[None, :]) & (mg[None, :] != ids[:, None])
+        np.fill_diagonal(ok, False)
+        if len(self.dnp_keys):
+            local = np.full(self.n, -1, dtype=np.int64)
+            local[members] = np.arange(m)
+            lo, hi = local[self.dnp_keys // self.n], local[self.dnp_keys % self.n]
+            inside = (lo >= 0) & (hi >= 0)
+            ok[lo[inside], hi[inside]] = False
+            ok[hi[inside], lo[inside]] = False
+        if self.rules.cross:
+            s = self.side[members]
+            ok &= (s[:, None] >= 0) & (s[None, :] >= 0) & (s[:, None] != s[None, :])
+        return total, recent, ok
+
+    def score(self, i: IntArray, j: IntArray) -> tuple[FloatArray, BoolArray]:
+        """Scores of pairs (i, j) as ``coffee_pair_score`` computes them, and whether each pair met
+        within the look-back."""
+        w = self.weights
+        total = np.zeros(len(i), dtype=np.float64)
+        di, dj = self.dept[i], self.dept[j]
+        total += np.where((di >= 0) & (dj >= 0) & (di != dj), w.different_department, 0.0)
+        ti = self.team[i]
+        total += np.where((ti >= 0) & (ti == self.team[j]), w.same_team, 0.0)
+        groups = np.minimum(_shared_counts(self.small_groups, i, j), MAX_SMALL_GROUPS)
+        total += _steps(w.shared_small_group, MAX_SMALL_GROUPS, counted=True)[groups]
+        interests = np.minimum(_shared_counts(self.interests, i, j), MAX_INTERESTS)
+        total += _steps(w.shared_interest, MAX_INTERESTS)[interests]
+        total += self.hours_table[self.window_kind[i], self.window_kind[j]]
+        ago = self.rounds_ago(i, j)
+        recent = (ago > 0) & (ago <= self.rules.lookback_rounds)
+        total += np.where(ago == 0, w.never_met, np.where(recent, w.met_within_lookback, w.met_before))
+        return total, recent
+
+
+# --------------------------------------------------------------------------------------- mentorship
+
+
+def reporting_chain(person_id: int, managers: Mapping[int, int | None]) -> set[int]:
+    """Everyone above ``person_id``: manager, manager's manager, ... (cycles tolerated)."""
+    chain: set[int] = set()
+    current = managers.get(person_id)
+    while current is not None and current not in chain and current != person_id:
+        chain.add(current)
+        current = managers.get(current)
+    return chain
+
+
+def _shares_language(mentee: Mentee, mentor: Mentor) -> bool | None:
+    """None when either side listed no language (unknown)."""
+    mine, theirs = mentee.person.languages, mentor.spoken
+    if not mine or not theirs:
+        return None
+    return bool(mine & theirs)
+
+
+def mentorship_pair_blocker(
+    mentee: Mentee, mentor: Mentor, *, managers: Mapping[int, int | None], rules: MentorshipRules
+) -> str | None:
+    """Why ``mentor`` may never mentor ``mentee`` ("same person", "reporting line", "no shared
+    language"), or None. ``managers`` maps person id -> manager's person id (the reporting chain).
+    The language rule applies when both sides listed languages."""
+    if mentee.id == mentor.id:
+        return "same person"
+    if rules.forbid_reporting_line and mentor.id in reporting_chain(mentee.id, managers):
+        return "reporting line"
+    if rules.require_shared_language and _shares_language(mentee, mentor) is False:
+        return "no shared language"
+    return None
+
+
+def _seniority_gap(mentee: Person, mentor: Person) -> float:
+    """Levels between them plus a level per four years of tenure."""
+    return (mentor.seniority - mentee.seniority) + (mentor.tenure_days - mentee.tenure_days) / (4 * 365)
+
+
+def mentorship_pair_score(mentee: Mentee, mentor: Mentor, *, weights: MentorshipWeights) -> PairScore:
+    """The fit of ``mentor`` for ``mentee``, with one Reason per contribution."""
+    w = weights
+    a, b = mentee.person, mentor.person
+    reasons: list[Reason] = []
+    wanted = mentee.skills_wanted
+    if wanted:
+        offered = sorted(wanted & mentor.offers)
+        if offered:
+            label = f"offers {len(offered)} of {len(wanted)} wanted skills: {', '.join(offered)}"
+            reasons.append(Reason(label, w.skill_fit * len(offered) / len(wanted)))
+    if a.department_id is not None and b.department_id is not None and a.department_id != b.department_id:
+        reasons.append(Reason("different departments", w.department_difference))
+    gap = _seniority_gap(a, b)
+    points = w.seniority_gap * max(-1.0, min(1.0, gap / 2))
+    if points:
+        levels = b.seniority - a.seniority
+        years = (b.tenure_days - a.tenure_days) / 365
+        detail = f"{levels:+d} levels, {years:+.1f} years tenure"
+        label = "more senior" if gap > 0 else "not more senior"
+        reasons.append(Reason(f"{label} ({detail})", points))
+    wa, wb = _window(a), _window(b)
+    overlap = _overlap_minutes(wa, wb)
+    if overlap > 0:
+        reasons.append(
+            Reason(
+                f"working hours overlap {_duration(overlap)}",
+                w.timezone_overlap * overlap / min(wa[1], wb[1]),
+            )
+        )
+    shared = _shares_language(mentee, mentor)
+    if shared is True:
+        common = ", ".join(sorted(a.languages & mentor.spoken))
+        reasons.append(Reason(f"shared language: {common}", w.language))
+    elif shared is False:
+        reasons.append(Reason("no shared language", -w.language))
+    for wish, mine, theirs, what in (
+        (mentee.same_location, a.location_id, b.location_id, "location"),
+        (mentee.same_department, a.department_id, b.department_id, "department"),
+    ):
+        if wish is None or mine is None or theirs is None:
+            continue
+        same = mine == theirs
+        kind = "same" if wish else "different"
+        if same == wish:
+            reasons.append(Reason(f"{kind} {what}, as asked", w.preference))
+        else:
+            reasons.append(Reason(f"not the {kind} {what} asked for", -w.preference))
+    prefs = mentee.preferred_mentor_ids
+    if mentor.id in prefs:
+        rank = prefs.index(mentor.id)
+        reasons.append(
+            Reason(
+                f"preferred mentor (choice {rank + 1})", w.preferred_mentor * (len(prefs) - rank) / len(prefs)
+            )
+        )
+    return PairScore(score=_total(reasons), reasons=tuple(reasons))
+
+
+def mentorship_matrix(
+    mentees: Sequence[Mentee],
+    mentors: Sequence[Mentor],
+    *,
+    managers: Mapping[int, int | None],
+    rules: MentorshipRules,
+    weights: MentorshipWeights,
+) -> tuple[FloatArray, BoolArray]:
+    """Scores (mentees x mentors) as ``mentorship_pair_score`` computes them, and which pairs the hard
+    rules allow."""
+    w = weights
+    m, k = len(mentees), len(mentors)
+    score = np.zeros((m, k), dtype=np.float64)
+    allowed = np.ones((m, k), dtype=np.bool_)
+    if m == 0 or k == 0:
+        return score, allowed
+    A = [x.person for x in mentees]
+    B = [x.person for x in mentors]
+    # Skill fit.
+    vocab: dict[str, int] = {}
+    wanted = _incidence_with(vocab, [x.skills_wanted for x in mentees])
+    offers = _incidence_with(vocab, [x.offers for x in mentors])
+    cols = max(1, len(vocab))
+    wanted.resize((m, cols))
+    offers.resize((k, cols))
+    common = np.asarray((wanted @ offers.T).todense(), dtype=np.float64)
+    n_wanted = np.fromiter((len(x.skills_wanted) for x in mentees), np.float64, m)[:, None]
+    score += np.where(common > 0, w.skill_fit * common / np.maximum(n_wanted, 1), 0.0)
+    # Departments.
+    da = np.fromiter((-1 if p.department_id is None else p.department_id for p in A), np.int64, m)[:, None]
+    db = np.fromiter((-1 if p.department_id is None else p.department_id for p in B), np.int64, k)[None, :]
+    score += np.where((da >= 0) & (db >= 0) & (da != db), w.department_difference, 0.0)
+    # Seniority gap.
+    sa = np.fromiter((p.seniority for p in A), np.float64, m)[:, None]
+    sb = np.fromiter((p.seniority for p in B), np.float64, k)[None, :]
+    ta = np.fromiter((p.tenure_days for p in A), np.float64, m)[:, None]
+    tb = np.fromiter((p.tenure_days for p in B), np.float64, k)[None, :]
+    gap = (sb - sa) + (tb - ta) / (4 * 365)
+    score += w.seniority_gap * np.clip(gap / 2, -1.0, 1.0)
+    # Time zones.
+    wa = [_window(p) for p in A]
+    wb = [_window(p) for p in B]
+    st = np.asarray([s for s, _ in wa] + [s for s, _ in wb], dtype=np.int64)
+    ln = np.asarray([x for _, x in wa] + [x for _, x in wb], dtype=np.int64)
+    ii, jj = np.meshgrid(np.arange(m), np.arange(m, m + k), indexing="ij")
+    overlap, shorter = _overlap_vec(st, ln, ii.ravel(), jj.ravel())
+    score += np.where(overlap > 0, w.timezone_overlap * overlap / np.maximum(shorter, 1), 0.0).reshape(m, k)
+    # Languages.
+    lang_vocab: dict[str, int] = {}
+    la = _incidence_with(lang_vocab, [p.languages for p in A])
+    lb = _incidence_with(lang_vocab, [x.spoken for x in mentors])
+    lcols = max(1, len(lang_vocab))
+    la.resize((m, lcols))
+    lb.resize((k, lcols))
+    shared_lang = np.asarray((la @ lb.T).todense()) > 0
+    known = (np.asarray(la.sum(axis=1)).ravel() > 0)[:, None] & (np.asarray(lb.sum(axis=1)).ravel() > 0)[
+        None, :
+    ]
+    score += np.where(known, np.where(shared_lang, w.language, -w.language), 0.0)
+    # Location and department preferences.
+    loc_a = np.fromiter((-1 if p.location_id is None else p.location_id for p in A), np.int64, m)[:, None]
+    loc_b = np.fromiter((-1 if p.location_id is None else p.location_id for p in B), np.int64, k)[None, :]
+    for wishes, xa, xb in (
+        ([x.same_location for x in mentees], loc_a, loc_b),
+        ([x.same_department for x in mentees], da, db),
+    ):
+        wish = np.fromiter((-1 if v is None else int(v) for v in wishes), np.int64, m)[:, None]
+        applies = (wish >= 0) & (xa >= 0) & (xb >= 0)
+        met = (xa == xb) == (wish == 1)
+        score += np.where(applies, np.where(met, w.preference, -w.preference), 0.0)
+    # Preferred mentors.
+    column = {x.id: c for c, x in enumerate(mentors)}
+    for r, mentee in enumerate(mentees):
+        prefs = mentee.preferred_mentor_ids
+        for rank, mentor_id in enumerate(prefs):
+            c = column.get(mentor_id)
+            if c is not None and prefs.index(mentor_id) == rank:
+                score[r, c] += w.preferred_mentor * (len(prefs) - rank) / len(prefs)
+    # Hard rules.
+    for r, mentee in enumerate(mentees):
+        c = column.get(mentee.id)
+        if c is not None:
+            allowed[r, c] = False
+        if rules.forbid_reporting_line:
+            for boss in reporting_chain(mentee.id, managers):
+                c = column.get(boss)
+                if c is not None:
+                    allowed[r, c] = False
+    if rules.require_shared_language:
+        allowed &= ~(known & ~shared_lang)
+    return score, allowed
+
+
+def _incidence_with(vocab: dict[str, int], sets: Sequence[Iterable[str]]) -> sparse.csr_matrix:
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, items in enumerate(sets):
+        for item in items:
+            rows.append(r)
+            cols.append(vocab.setdefault(item, len(vocab)))
+    data = np.ones(len(rows), dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), max(1, len(vocab))))
