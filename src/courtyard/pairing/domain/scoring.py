@@ -468,14 +468,16 @@ def mentorship_matrix(
     tb = np.fromiter((p.tenure_days for p in B), np.float64, k)[None, :]
     gap = (sb - sa) + (tb - ta) / (4 * 365)
     score += w.seniority_gap * np.clip(gap / 2, -1.0, 1.0)
-    # Time zones.
-    wa = [_window(p) for p in A]
-    wb = [_window(p) for p in B]
-    st = np.asarray([s for s, _ in wa] + [s for s, _ in wb], dtype=np.int64)
-    ln = np.asarray([x for _, x in wa] + [x for _, x in wb], dtype=np.int64)
-    ii, jj = np.meshgrid(np.arange(m), np.arange(m, m + k), indexing="ij")
-    overlap, shorter = _overlap_vec(st, ln, ii.ravel(), jj.ravel())
-    score += np.where(overlap > 0, w.timezone_overlap * overlap / np.maximum(shorter, 1), 0.0).reshape(m, k)
+    # Time zones: few distinct working windows, so their pairwise terms are computed once, as a table.
+    kinds: dict[tuple[int, int], int] = {}
+    ka = np.fromiter((kinds.setdefault(_window(p), len(kinds)) for p in A), np.int64, m)
+    kb = np.fromiter((kinds.setdefault(_window(p), len(kinds)) for p in B), np.int64, k)
+    ks = np.asarray(list(kinds), dtype=np.int64).reshape(-1, 2)
+    u = len(ks)
+    ii, jj = np.repeat(np.arange(u), u), np.tile(np.arange(u), u)
+    overlap, shorter = _overlap_vec(ks[:, 0], ks[:, 1], ii, jj)
+    table = np.where(overlap > 0, w.timezone_overlap * overlap / np.maximum(shorter, 1), 0.0).reshape(u, u)
+    score += table[ka[:, None], kb[None, :]]
     # Languages.
     lang_vocab: dict[str, int] = {}
     la = _incidence_with(lang_vocab, [p.languages for p in A])
