@@ -33,6 +33,10 @@ def _document(object_type: str, obj: Any) -> dict[str, Any]:
         return {"group_id": obj.group_id, "title": obj.title, "body": obj.description,
                 "author_id": obj.added_by_id, "url": reverse("groups:resources", args=[obj.group.slug]),
                 "created_at": obj.created_at, "extra": obj.url}
+    if object_type == "event":  # events describe themselves (courtyard.events.search)
+        from courtyard.events.search import event_document
+
+        return event_document(obj)
     raise TypeError(f"cannot index {object_type}")
 
 
@@ -78,6 +82,9 @@ def _live() -> Iterator[tuple[str, Any]]:
     yield from (
         ("resource", r) for r in Resource.objects.filter(deleted_at__isnull=True).select_related("group").iterator(chunk_size=2000)
     )
+    from courtyard.events.search import events_to_index
+
+    yield from (("event", e) for e in events_to_index())
 
 
 def search_rebuild(*, progress: Callable[[int], Any] | None = None, batch: int = 2000) -> int:

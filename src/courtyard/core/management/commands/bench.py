@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import math
 import platform
 import statistics
@@ -27,6 +28,7 @@ import django
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count as models_count
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -160,6 +162,36 @@ def groups_scenarios() -> list[Scenario]:
     ]
 
 
+def events_scenarios() -> list[Scenario]:
+    """Events: the lists, the month, and the page of a date with about 2,000 answers (and of the busiest date)."""
+    from django.db.models import F, Func
+
+    from courtyard.events.models import Event, Occurrence
+
+    public = Occurrence.objects.filter(event__visibility=Event.Visibility.ORGANIZATION, event__group__isnull=True,
+                                       cancelled_at__isnull=True)
+    answers = F("going_count") + F("maybe_count") + F("waitlist_count")
+    near = public.annotate(answers=answers, distance=Func(answers - 2000, function="ABS")).order_by("distance", "pk").first()
+    busiest = public.annotate(answers=answers).order_by("-answers", "pk").first()
+    if near is None or busiest is None:
+        raise CommandError("No seeded event to benchmark.")
+    page = f"/events/{near.event_id}/{near.pk}/"
+    api = f"/api/events/occurrences/{near.pk}"
+    return [
+        Scenario("events: upcoming list", ["/events/"], matches=Occurrence.objects.count()),
+        Scenario("events: this week", ["/events/?when=week"]),
+        Scenario("events: past list", ["/events/?when=past"]),
+        Scenario("events: filtered (kind, online)", ["/events/?kind=workshop&format=virtual"]),
+        Scenario("events: month calendar", ["/events/calendar/"]),
+        Scenario("event page: ~2,000 answers", [page], matches=near.answers),
+        Scenario("event page: busiest date", [f"/events/{busiest.event_id}/{busiest.pk}/"],
+                 matches=busiest.answers),
+        Scenario("api: events list", ["/api/events/"]),
+        Scenario("api: date, ~2,000 answers", [api], matches=near.answers),
+        Scenario("api: attendees, ~2,000 answers", [f"{api}/attendees"], matches=near.answers),
+    ]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
@@ -174,11 +206,12 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=5, help="Untimed requests per scenario, to count queries")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--posts", type=int, default=None, help="Replies in the seeded discussions (default: 1,000,000 for 100,000 members)")
-        parser.add_argument("--only", choices=("all", "people", "groups"), default="all", help="Which scenarios to run")
+        parser.add_argument("--only", choices=("all", "people", "groups", "events"), default="all", help="Which scenarios to run")
+        parser.add_argument("--writers", type=int, default=8, help="Parallel members answering one event (events)")
 
     def handle(
         self, *args: Any, members: int, requests: int, warmup: int, seed: int, posts: int | None, only: str,
-        **options: Any,
+        writers: int = 8, **options: Any,
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)  # pages use the production manifest
@@ -186,6 +219,8 @@ class Command(BaseCommand):
         self._ensure_groups(members, seed, post_count(members) if posts is None else posts)
         if only in ("groups", "all"):
             self._ensure_search_index()
+        if only in ("events", "all"):
+            self._ensure_events(members, seed)
         with connection.cursor() as cursor:
             # Statistics and visibility map as autovacuum would leave them after a bulk load, so that
             # plans (and index-only counts) are those of a database in service, not of a fresh import.
@@ -201,10 +236,12 @@ class Command(BaseCommand):
             client = Client(raise_request_exception=True)
             client.force_login(user)
             scenarios = people_scenarios()
-            if only == "groups":
+            if only in ("groups", "events"):
                 scenarios = scenarios[:1]
             if only in ("all", "groups"):
                 scenarios += groups_scenarios()
+            if only in ("all", "events"):
+                scenarios += events_scenarios()
             for scenario in scenarios:
                 if scenario.query is not None:
                     scenario.matches = directory_slice(scenario.query, offset=0, limit=1)[0]
@@ -220,6 +257,8 @@ class Command(BaseCommand):
                         raise CommandError(f"{url} answered {response.status_code}")
             elapsed = time.perf_counter() - started
         self._report(scenarios, members, requests, elapsed)
+        if only in ("events", "all"):
+            self._bench_rsvp_writes(writers=writers, rounds=max(10, requests // 4))
 
     def _ensure_seed(self, members: int, seed: int) -> None:
         total = Profile.objects.count()
@@ -268,6 +307,116 @@ class Command(BaseCommand):
         with tqdm(unit="docs", desc="Search index") as bar:
             total = search_rebuild(progress=bar.update)
         self.stdout.write(f"Indexed {total:,} documents in {time.perf_counter() - started:.0f} s.")
+
+    def _ensure_events(self, members: int, seed: int) -> None:
+        """Seeded events of about the wanted size (20,000 events, 500,000 answers for 100,000 members) are reused."""
+        from tqdm import tqdm
+
+        from courtyard.events.models import Rsvp
+        from courtyard.events.seed import rsvp_count, seed_events, seeded_events_delete
+
+        wanted = rsvp_count(members)
+        present = Rsvp.objects.count()
+        if present and abs(present - wanted) <= wanted * 0.1:
+            self.stdout.write(f"Reusing the seeded events and their {present:,} answers.")
+            return
+        started = time.perf_counter()
+        seeded_events_delete()
+        with tqdm(total=wanted, unit="answers", desc="Seeding events") as bar:
+            result = seed_events(rng=stream(seed, "events"), members=members, progress=bar.update)
+        self.stdout.write(
+            f"Seeded {result.events:,} events ({result.occurrences:,} dates) with {result.rsvps:,} answers and "
+            f"{result.participations + result.interactions:,} activity facts in {time.perf_counter() - started:.0f} s."
+        )
+
+    def _bench_rsvp_writes(self, *, writers: int, rounds: int) -> None:
+        """The RSVP write path under concurrency: ``writers`` members, each with its own connection (a thread) and
+        session, answer going / not going in turn on the same upcoming date with few seats, through the page's
+        POST. Every answer takes the date's row lock, so this measures the queue on that lock. Afterwards the
+        seats must add up and never pass the capacity."""
+        import threading
+
+        from django.db import connections
+        from django.db.models import Sum
+
+        from courtyard.core import clock
+        from courtyard.events.models import Event, Occurrence, Rsvp
+
+        occurrence = (
+            Occurrence.objects.filter(start_at__gt=clock.now() + dt.timedelta(days=2), cancelled_at__isnull=True,
+                                      event__visibility=Event.Visibility.ORGANIZATION, event__group__isnull=True,
+                                      event__rsvp_closes_hours__isnull=True, event__questions__isnull=True)
+            .order_by("start_at", "pk").first()
+        )
+        if occurrence is None:
+            raise CommandError("No upcoming public event to answer.")
+        taken = occurrence.seats_taken
+        Occurrence.objects.filter(pk=occurrence.pk).update(capacity=taken + max(1, writers // 2))
+        answered = Rsvp.objects.filter(occurrence=occurrence).values("profile__user_id")
+        users = list(
+            User.objects.filter(email__endswith="@northwind.example", is_active=True, profile__is_active=True)
+            .exclude(pk__in=answered).order_by("pk")[:writers]
+        )
+        url = f"/events/{occurrence.event_id}/{occurrence.pk}/rsvp/"
+        durations: list[float] = []
+        queries: set[int] = set()
+        errors: list[str] = []
+        barrier = threading.Barrier(len(users))
+        lock = threading.Lock()
+
+        def run(user: User) -> None:
+            try:
+                client = Client()
+                client.force_login(user)
+                client.get("/healthz")
+                barrier.wait(timeout=60)
+                mine = []
+                for i in range(rounds):
+                    begin = time.perf_counter()
+                    response = client.post(url, {"status": "going" if i % 2 == 0 else "not_going"})
+                    mine.append((time.perf_counter() - begin) * 1000)
+                    if response.status_code != 302:
+                        errors.append(f"{response.status_code}")
+                with lock:
+                    durations.extend(mine)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                connections.close_all()
+
+        with override_settings(ROOT_URLCONF=bench_urlconf(), DEBUG=False):
+            probe = Client()
+            probe.force_login(users[0])
+            probe.get("/healthz")
+            for status in ("going", "not_going"):
+                with CaptureQueriesContext(connection) as captured:
+                    probe.post(url, {"status": status})
+                queries.add(len(captured))
+            threads = [threading.Thread(target=run, args=(user,)) for user in users]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        occurrence.refresh_from_db()
+        parties = Rsvp.objects.filter(occurrence=occurrence, status="going").aggregate(
+            people=models_count("pk"), guests=Sum("guests"))
+        seats = (parties["people"] or 0) + (parties["guests"] or 0)
+        safe = seats == occurrence.seats_taken and (occurrence.capacity is None or seats <= occurrence.capacity)
+        self.stdout.write("")
+        self.stdout.write(
+            f"RSVP write path under concurrency: {len(users)} members at once on one date ({occurrence.capacity} seats, "
+            f"{occurrence.going_count:,} going), {rounds} answers each through POST {url}"
+        )
+        if durations:
+            self.stdout.write(
+                f"  {len(durations):,} answers in {elapsed:.1f} s = {len(durations) / elapsed:.0f} answers/s; server time "
+                f"median {statistics.median(durations):.1f} ms, p95 {percentile(durations, 0.95):.1f} ms; queries per "
+                f"answer {'/'.join(str(n) for n in sorted(queries))}; seats add up and within capacity: {safe}"
+            )
+        if errors or not safe:
+            raise CommandError(f"RSVP writes failed: {errors[:5]} (seats right: {safe})")
 
     def _warm_up(self, client: Client, scenario: Scenario, warmup: int) -> None:
         for i in range(max(1, warmup)):

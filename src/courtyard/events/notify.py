@@ -1,0 +1,118 @@
+"""What events tell people. Every notification goes through notifications.services (one bulk send per message)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from courtyard.accounts.models import User
+from courtyard.events.models import Event, Occurrence
+from courtyard.people.models import Profile
+
+
+def _send_many(**kwargs: Any) -> None:
+    from courtyard.notifications.services import notifications_send_bulk
+
+    notifications_send_bulk(**kwargs)
+
+
+def occurrence_url(occurrence: Occurrence) -> str:
+    return reverse("events:occurrence", args=[occurrence.event_id, occurrence.pk])
+
+
+def local_when(occurrence: Occurrence, event: Event, tz_name: str) -> str:
+    """The occurrence's start as the member reads it: in their own zone, or its dates for all-day events."""
+    if event.all_day:
+        return formats.date_format(occurrence.start_date, "D j M")
+    try:
+        zone = zoneinfo.ZoneInfo(tz_name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    local = occurrence.start_at.astimezone(zone)
+    return f"{formats.date_format(local, 'D j M, H:i')} ({tz_name or 'UTC'})"
+
+
+def _by_zone(people: Iterable[Profile]) -> dict[str, list[User]]:
+    zones: dict[str, list[User]] = defaultdict(list)
+    for person in people:
+        zones[person.timezone or "UTC"].append(person.user)
+    return zones
+
+
+def promoted(*, occurrence: Occurrence, event: Event, people: list[Profile], actor: User | None) -> None:
+    for tz_name, users in _by_zone(people).items():
+        _send_many(
+            recipients=users, kind="event_waitlist_promoted", actor=None,
+            text=_("A seat freed up: you are going to “%(title)s” on %(when)s")
+            % {"title": event.title, "when": local_when(occurrence, event, tz_name)},
+            url=occurrence_url(occurrence), object_type="occurrence", object_id=occurrence.pk,
+        )
+
+
+def changed(*, event: Event, occurrence: Occurrence, people: list[Profile], actor: User, what: str) -> None:
+    """Everyone who answered hears about a new time or place, in their own time zone."""
+    for tz_name, users in _by_zone(people).items():
+        _send_many(
+            recipients=users, kind="event_changed", actor=actor,
+            text=_("“%(title)s” changed (%(what)s): now %(when)s")
+            % {"title": event.title, "what": what, "when": local_when(occurrence, event, tz_name)},
+            url=occurrence_url(occurrence), object_type="occurrence", object_id=occurrence.pk,
+        )
+
+
+def cancelled(*, event: Event, occurrence: Occurrence, people: list[Profile], actor: User, whole_event: bool) -> None:
+    for tz_name, users in _by_zone(people).items():
+        text = (
+            _("“%(title)s” is cancelled") % {"title": event.title}
+            if whole_event
+            else _("“%(title)s” on %(when)s is cancelled")
+            % {"title": event.title, "when": local_when(occurrence, event, tz_name)}
+        )
+        _send_many(
+            recipients=users, kind="event_cancelled", actor=actor, text=text, url=occurrence_url(occurrence),
+            object_type="occurrence", object_id=occurrence.pk,
+        )
+
+
+def reminder(*, event: Event, occurrence: Occurrence, people: list[Profile], kind: str) -> None:
+    for tz_name, users in _by_zone(people).items():
+        when = local_when(occurrence, event, tz_name)
+        text = (
+            _("Tomorrow: “%(title)s”, %(when)s") if kind == "day" else _("In an hour: “%(title)s”, %(when)s")
+        ) % {"title": event.title, "when": when}
+        _send_many(
+            recipients=users, kind="event_reminder", actor=None, text=text, url=occurrence_url(occurrence),
+            object_type=f"occurrence_{kind}", object_id=occurrence.pk,
+        )
+
+
+def feedback_requested(*, event: Event, occurrence: Occurrence, people: list[Profile]) -> None:
+    if not people:
+        return
+    _send_many(
+        recipients=[p.user for p in people], kind="event_feedback", actor=None,
+        text=_("How was “%(title)s”? Two quick questions for the hosts") % {"title": event.title},
+        url=reverse("events:feedback", args=[event.pk, occurrence.pk]), object_type="occurrence",
+        object_id=occurrence.pk,
+    )
+
+
+def host_added(*, event: Event, people: list[Profile], actor: User) -> None:
+    if not people:
+        return
+    _send_many(
+        recipients=[p.user for p in people], kind="event_host", actor=actor,
+        text=_("You are now a host of “%(title)s”") % {"title": event.title},
+        url=reverse("events:detail", args=[event.pk]), object_type="event", object_id=event.pk,
+    )
+
+
+def when_label(start: dt.datetime) -> str:
+    return formats.date_format(start, "D j M, H:i")

@@ -1,0 +1,297 @@
+"""Reads for events, each with its own joins so that pages and API lists run a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+
+from courtyard.accounts.models import User
+from courtyard.core import clock
+from courtyard.core.access import is_admin
+from courtyard.core.domain import cursors
+from courtyard.events.domain import feedback as feedback_rules
+from courtyard.events.domain import times
+from courtyard.events.models import (
+    Event,
+    EventHost,
+    FeedbackAnswer,
+    FeedbackGiven,
+    Media,
+    Occurrence,
+    Question,
+    Rsvp,
+)
+from courtyard.groups.models import Group, Membership
+from courtyard.groups.selectors import readable_group_ids
+from courtyard.people.models import Profile
+
+PAGE_SIZE = 20
+ATTENDEES_SHOWN = 48
+CHECKIN_PAGE = 100
+CALENDAR_LIMIT = 1500
+DAY_SHOWN = 5  # a day of a busy month shows five dates and "+ n more"
+MAX_LENGTH = dt.timedelta(days=15)  # no date lasts longer (events.services.MAX_DURATION, plus a day)
+FEED_LIMIT = 1000
+
+
+def _member_group_ids(actor: User) -> QuerySet[Membership, Any]:
+    return Membership.objects.filter(profile__user=actor, status=Membership.Status.ACTIVE).values("group_id")
+
+
+def visible_q(actor: User, *, event_key: str = "pk") -> Q:
+    """The condition for events the actor may see (events.domain.rules.can_see, as SQL), on an event or on an
+    occurrence (which carries copies of its event's group and visibility; ``event_key="event_id"``)."""
+    if is_admin(actor):
+        return Q()
+    open_event = Q(group__isnull=True)
+    readable = Q(group_id__in=readable_group_ids(actor))
+    for_all_readers = Q(visibility=Event.Visibility.ORGANIZATION)
+    for_members = Q(group_id__in=_member_group_ids(actor))
+    hosted = Q(**{f"{event_key}__in": EventHost.objects.filter(profile__user=actor).values("event_id")})
+    return open_event | (readable & (for_all_readers | for_members)) | hosted
+
+
+def visible_events(actor: User) -> QuerySet[Event]:
+    return Event.objects.filter(visible_q(actor))
+
+
+def visible_occurrences(actor: User) -> QuerySet[Occurrence]:
+    return Occurrence.objects.filter(visible_q(actor, event_key="event_id"))
+
+
+@dataclasses.dataclass(frozen=True)
+class EventQuery:
+    when: str = "upcoming"  # upcoming | week | past
+    kind: str = ""
+    format: str = ""  # "" | in_person | virtual
+    group: str = ""  # a group slug
+    mine: bool = False  # events hosted by my groups
+    going: bool = False  # events I answered going (or am waiting for)
+    q: str = ""
+
+
+def _my_rsvps(me: int) -> Prefetch[Any]:
+    return Prefetch("rsvps", queryset=Rsvp.objects.filter(profile_id=me), to_attr="mine")
+
+
+def occurrences_list(
+    actor: User, query: EventQuery, *, cursor: str | None = None, size: int = PAGE_SIZE, tz: dt.tzinfo = dt.UTC,
+) -> dict[str, Any]:
+    """A page of dates, soonest first (latest first for past ones), by cursor: two queries at any size."""
+    now = clock.now()
+    me = Profile.objects.filter(user=actor).values_list("pk", flat=True).first() or 0
+    rows = visible_occurrences(actor)
+    past = query.when == "past"
+    # Dates that have not ended started at most MAX_LENGTH ago: that bound lets the start-time index begin near now.
+    recent = now - MAX_LENGTH
+    if past:
+        rows = rows.filter(start_at__lt=now).order_by("-start_at", "-id")
+    elif query.when == "week":
+        _monday, end = times.week_bounds(now.astimezone(tz).date(), tz)
+        rows = rows.filter(end_at__gt=now, start_at__gt=recent, start_at__lt=end).order_by("start_at", "id")
+    else:
+        rows = rows.filter(end_at__gt=now, start_at__gt=recent).order_by("start_at", "id")
+    if query.kind:
+        rows = rows.filter(kind=query.kind)
+    if query.format == Event.Format.IN_PERSON:
+        rows = rows.filter(format__in=[Event.Format.IN_PERSON, Event.Format.HYBRID])
+    elif query.format == Event.Format.VIRTUAL:
+        rows = rows.filter(format__in=[Event.Format.VIRTUAL, Event.Format.HYBRID])
+    if query.group:
+        rows = rows.filter(group__slug=query.group)
+    if query.mine:
+        rows = rows.filter(group_id__in=_member_group_ids(actor))
+    if query.going:
+        rows = rows.filter(rsvps__profile_id=me, rsvps__status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED])
+    for word in query.q.split()[:5]:
+        rows = rows.filter(event__title__icontains=word)
+    if cursor:
+        position = cursors.decode_cursor(cursor)
+        if position is None:
+            raise ValueError("bad cursor")
+        stamp, pk = position
+        rows = rows.filter(Q(start_at__lt=stamp) | Q(start_at=stamp, id__lt=pk)) if past \
+            else rows.filter(Q(start_at__gt=stamp) | Q(start_at=stamp, id__gt=pk))
+    items = list(rows.select_related("event", "event__group").prefetch_related(_my_rsvps(me))[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    for item in items:
+        item.my_rsvp = item.mine[0] if item.mine else None  # type: ignore[attr-defined]
+    next_cursor = cursors.encode_cursor(items[-1].start_at, items[-1].pk) if more and items else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def calendar_month(actor: User, year: int, month: int, tz: dt.tzinfo) -> dict[str, Any]:
+    """A month grid (Monday first) with each visible date on the local days it covers in the member's zone."""
+    start, end = times.month_bounds(year, month, tz)
+    rows = list(
+        visible_occurrences(actor).filter(start_at__lt=end, start_at__gt=start - MAX_LENGTH, end_at__gt=start,
+                                          cancelled_at__isnull=True)
+        .select_related("event").only("id", "event_id", "start_at", "end_at", "start_date", "end_date", "cancelled_at",
+                                       "event__title", "event__all_day")
+        .order_by("start_at", "id")[:CALENDAR_LIMIT]
+    )
+    by_day: dict[dt.date, list[Occurrence]] = defaultdict(list)
+    for occurrence in rows:
+        if occurrence.event.all_day:
+            first, last = occurrence.start_date, occurrence.end_date
+        else:
+            first, last = times.local_span(occurrence.start_at, occurrence.end_at, tz)
+        for day in times.days_covered(first, last):
+            by_day[day].append(occurrence)
+    weeks = [[{"date": day, "in_month": day.month == month, "items": by_day.get(day, [])[:DAY_SHOWN],
+               "more": max(0, len(by_day.get(day, [])) - DAY_SHOWN)} for day in week]
+             for week in times.month_weeks(year, month)]
+    return {"weeks": weeks, "count": len(rows), "truncated": len(rows) >= CALENDAR_LIMIT}
+
+
+def hosts_of(event: Event) -> list[Profile]:
+    hosting = EventHost.objects.filter(event=event).values("profile_id")
+    return list(Profile.objects.filter(pk__in=hosting).select_related("department").order_by("full_name"))
+
+
+def occurrence_detail(
+    occurrence: Occurrence, *, actor: User, can_manage: bool, can_see_attendees: bool,
+) -> dict[str, Any]:
+    """Everything the event page shows about one date, in a fixed number of queries whatever the crowd."""
+    event = occurrence.event
+    now = clock.now()
+    me = Profile.objects.filter(user=actor).only("pk", "timezone").first()
+    my_rsvp = Rsvp.objects.filter(occurrence=occurrence, profile=me).first() if me is not None else None
+    going: list[Rsvp] = []
+    if can_see_attendees:
+        going = list(
+            Rsvp.objects.filter(occurrence=occurrence, status=Rsvp.Status.GOING)
+            .select_related("profile").order_by("first_going_at", "pk")[:ATTENDEES_SHOWN]
+        )
+    waitlist_place = None
+    if my_rsvp is not None and my_rsvp.status == Rsvp.Status.WAITLISTED:
+        waitlist_place = 1 + Rsvp.objects.filter(
+            occurrence=occurrence, status=Rsvp.Status.WAITLISTED, waitlist_position__lt=my_rsvp.waitlist_position
+        ).count()
+    others = list(
+        Occurrence.objects.filter(event=event, end_at__gt=now).exclude(pk=occurrence.pk).order_by("start_at")[:6]
+    ) if event.repeats else []
+    past = occurrence.start_at <= now
+    media = list(Media.objects.filter(event=event, deleted_at__isnull=True).select_related("added_by")
+                 .order_by("-created_at")[:24]) if past else []
+    feedback_given = past and me is not None and FeedbackGiven.objects.filter(occurrence=occurrence, profile=me).exists()
+    return {
+        "hosts": hosts_of(event),
+        "questions": list(Question.objects.filter(event=event)),
+        "my_rsvp": my_rsvp,
+        "going": going,
+        "waitlist_place": waitlist_place,
+        "others": others,
+        "past": past,
+        "media": media,
+        "feedback_given": feedback_given,
+        "me_id": me.pk if me is not None else None,
+    }
+
+
+def next_occurrence(event: Event) -> Occurrence | None:
+    """The date an event's page opens on: the next one that is not over, else the last one."""
+    now = clock.now()
+    upcoming = Occurrence.objects.filter(event=event, end_at__gt=now).order_by("start_at", "id").first()
+    return upcoming or Occurrence.objects.filter(event=event).order_by("-start_at", "-id").first()
+
+
+def occurrences_of(event: Event, *, upcoming_only: bool = False, limit: int = 200) -> list[Occurrence]:
+    rows = Occurrence.objects.filter(event=event)
+    if upcoming_only:
+        rows = rows.filter(end_at__gt=clock.now())
+    return list(rows.order_by("start_at", "id")[:limit])
+
+
+def checkin_page(occurrence: Occurrence, *, q: str = "", page_number: Any = 1) -> Page[Any]:
+    """The host's check-in list: those going first, then the waitlist and the maybes, by name; searchable."""
+    rows = Rsvp.objects.filter(occurrence=occurrence).exclude(status=Rsvp.Status.NOT_GOING)
+    for word in q.split()[:4]:
+        rows = rows.filter(Q(profile__full_name__icontains=word) | Q(profile__preferred_name__icontains=word))
+    # going (0), waitlisted (1), maybe (2): spelled out so that the order does not depend on the words' order
+    from django.db.models import Case, IntegerField, Value, When
+
+    ordered = rows.annotate(rank=Case(
+        When(status=Rsvp.Status.GOING, then=Value(0)), When(status=Rsvp.Status.WAITLISTED, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )).select_related("profile", "profile__department").order_by("rank", "profile__full_name", "pk")
+    return Paginator(ordered, CHECKIN_PAGE).get_page(page_number)
+
+
+def attendees_rows(occurrence: Occurrence) -> Iterator[list[str]]:
+    """The attendee list for the CSV export (hosts and admins): one row per answer, then the questions' answers."""
+    questions = list(Question.objects.filter(event=occurrence.event_id))
+    yield ["name", "email", "department", "status", "guests", "waitlist place", "attendance", "checked in at (UTC)",
+           *[q.text for q in questions]]
+    rows = (Rsvp.objects.filter(occurrence=occurrence).exclude(status=Rsvp.Status.NOT_GOING)
+            .select_related("profile", "profile__user", "profile__department").order_by("status", "profile__full_name"))
+    place = 0
+    for rsvp in rows.order_by("status", "waitlist_position", "profile__full_name").iterator(chunk_size=1000):
+        if rsvp.status == Rsvp.Status.WAITLISTED:
+            place += 1
+        yield [
+            rsvp.profile.display_name, rsvp.profile.user.email,
+            rsvp.profile.department.path if rsvp.profile.department else "", rsvp.status, str(rsvp.guests),
+            str(place) if rsvp.status == Rsvp.Status.WAITLISTED else "", rsvp.attendance,
+            rsvp.checked_in_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if rsvp.checked_in_at else "",
+            *[str(rsvp.answers.get(str(q.pk), "")) for q in questions],
+        ]
+
+
+def feedback_summary(occurrence: Occurrence) -> dict[str, Any]:
+    """The hosts' view of the pulse: withheld below the minimum group size when it is anonymous."""
+    answers = list(FeedbackAnswer.objects.filter(occurrence=occurrence).select_related("profile"))
+    anonymous = occurrence.event.feedback_anonymous or any(a.anonymous for a in answers)
+    summary = feedback_rules.summarize([a.rating for a in answers], [a.comment for a in answers], anonymous=anonymous)
+    named = [] if anonymous else [a for a in answers if a.profile is not None]
+    return {"summary": summary, "named": named}
+
+
+def upcoming_for(actor: User, *, limit: int = 5) -> list[Occurrence]:
+    """The member's next dates they are going to (or waiting for): for their profile and the home page."""
+    now = clock.now()
+    return list(
+        visible_occurrences(actor).filter(
+            end_at__gt=now, cancelled_at__isnull=True, rsvps__profile__user=actor,
+            rsvps__status__in=[Rsvp.Status.GOING, Rsvp.Status.WAITLISTED],
+        ).select_related("event").order_by("start_at", "id")[:limit]
+    )
+
+
+def feed_personal(profile: Profile) -> list[Occurrence]:
+    """A member's subscription: what they are going to, from two months ago on (cancelled ones too, so calendars
+    learn about the cancellation), still only where they may see the event."""
+    since = clock.now() - dt.timedelta(days=60)
+    return list(
+        visible_occurrences(profile.user).filter(
+            end_at__gt=since, rsvps__profile=profile, rsvps__status=Rsvp.Status.GOING,
+        ).select_related("event", "event__group").prefetch_related(_my_rsvps(profile.pk)).order_by("start_at")[:FEED_LIMIT]
+    )
+
+
+def feed_organization() -> list[Occurrence]:
+    """The organization-wide calendar: public events (for everyone, not of a private group), past month on."""
+    since = clock.now() - dt.timedelta(days=30)
+    return list(
+        Occurrence.objects.filter(end_at__gt=since, visibility=Event.Visibility.ORGANIZATION)
+        .filter(Q(group__isnull=True) | ~Q(group__visibility=Group.Visibility.PRIVATE))
+        .select_related("event", "event__group").order_by("start_at")[:FEED_LIMIT]
+    )
+
+
+def group_choices(actor: User) -> list[Group]:
+    """Groups the member may host events for: those they are an active member of, not archived."""
+    return list(Group.objects.filter(pk__in=_member_group_ids(actor), archived_at__isnull=True).order_by("name"))
+
+
+def calendar_feed_active(actor: User) -> Any:
+    from courtyard.events.models import CalendarFeed
+
+    return CalendarFeed.objects.filter(profile__user=actor, revoked_at__isnull=True).order_by("-created_at").first()
