@@ -7,7 +7,8 @@ dest=src/courtyard/static/vendor
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ( cd "$tmp" && npm pack --silent bootstrap@5.3.8 htmx.org@2.0.11 bootstrap-icons@1.13.1 axe-core@4.11.0 >/dev/null 2>&1 && for f in *.tgz; do mkdir -p "${f%.tgz}" && tar -xzf "$f" -C "${f%.tgz}"; done )
-rm -rf "$dest" && mkdir -p "$dest"/{bootstrap,htmx,bootstrap-icons}
+# Only what this script vendors is replaced (scripts/vendor_charts.sh keeps Chart.js beside it).
+rm -rf "$dest"/{bootstrap,htmx,bootstrap-icons} && mkdir -p "$dest"/{bootstrap,htmx,bootstrap-icons}
 cp "$tmp"/bootstrap-5.3.8/package/dist/css/bootstrap.min.css "$tmp"/bootstrap-5.3.8/package/dist/js/bootstrap.bundle.min.js "$tmp"/bootstrap-5.3.8/package/LICENSE "$dest/bootstrap/"
 cp "$tmp"/htmx.org-2.0.11/package/dist/htmx.min.js "$tmp"/htmx.org-2.0.11/package/LICENSE "$dest/htmx/"
 cp "$tmp"/bootstrap-icons-1.13.1/package/LICENSE "$dest/bootstrap-icons/"

@@ -304,7 +304,9 @@ PAGES = {
     "directory": (lambda m: reverse("people:directory"), 6),
     "directory search": (lambda m: reverse("people:directory") + "?q=person", 6),
     "directory by department": (lambda m: reverse("people:directory") + f"?department={m.department_id}", 9),
-    "profile": (lambda m: reverse("people:profile", args=[m.pk]), 7),
+    # + 3 for recognition's block (kudos received, given, badges; the names on the kudos are a 4th query only when
+    # there are kudos to show: tests/recognition/test_queries.py pins that)
+    "profile": (lambda m: reverse("people:profile", args=[m.pk]), 10),
     "home": (lambda m: reverse("home"), 9),
     "api people list": (lambda m: "/api/people/?limit=100", 6),
     "api people search": (lambda m: "/api/people/?q=person&limit=100", 6),

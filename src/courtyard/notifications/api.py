@@ -43,6 +43,7 @@ class PreferenceOut(Schema):
     kind: str
     label: str
     description: str
+    area: str = Field(description="The heading the kind is listed under (events, kudos, …)")
     enabled: bool
 
 

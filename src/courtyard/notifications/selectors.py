@@ -48,6 +48,7 @@ def preferences_of(user: User) -> list[dict[str, Any]]:
     """Every kind with the member's current choice, labels translated: one query."""
     overrides = dict(Preference.objects.filter(user=user).values_list("kind", "enabled"))
     return [
-        {"kind": k.key, "label": _(k.label), "description": _(k.description), "enabled": enabled(k.key, overrides)}
+        {"kind": k.key, "label": _(k.label), "description": _(k.description), "area": _(k.area),
+         "enabled": enabled(k.key, overrides)}
         for k in KINDS
     ]

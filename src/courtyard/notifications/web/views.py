@@ -69,9 +69,13 @@ class PreferencesForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthedRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST if request.method == "POST" else None, choices=selectors.preferences_of(request.user))
+    choices = selectors.preferences_of(request.user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
         services.preferences_set(actor=request.user, choices={k: bool(v) for k, v in form.cleaned_data.items()})
         messages.success(request, _("Notification settings saved."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    areas: dict[str, list[Any]] = {}
+    for row in choices:
+        areas.setdefault(str(row["area"]), []).append(form[str(row["kind"])])
+    return render(request, "notifications/preferences.html", {"form": form, "areas": areas.items()})

@@ -28,6 +28,7 @@ from courtyard.people.access import (
 from courtyard.people.domain.directory import is_newcomer, tenure_years, visible_optional_fields
 from courtyard.people.models import Profile
 from courtyard.people.web.forms import FIELD_LABELS, DirectoryFilterForm, PhotoForm, ProfileForm
+from courtyard.recognition.selectors import profile_recognition as recognition_profile
 
 
 @login_required
@@ -90,6 +91,8 @@ def profile_page(request: AuthedRequest, profile_id: str) -> HttpResponse:
         "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)),
         **selectors.profile_detail(profile),
         **selectors.follow_summary(profile, viewer_user_id=request.user.pk),
+        # Recognition's block on the profile (its own selector, its own template include): 4 queries.
+        "recognition": recognition_profile(profile, request.user),
     }
     return render(request, "people/profile.html", context)
 

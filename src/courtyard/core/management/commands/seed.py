@@ -97,10 +97,68 @@ class Command(BaseCommand):
         groups_seconds = time.perf_counter() - groups_started
         # Each later capability seeds here, in this order, with its own stream(seed, "<app>"):
         # -- events (events/seed.py) --
+        from courtyard.events.seed import rsvp_count, seed_events, seeded_events_delete
+
+        events_started = time.perf_counter()
+        seeded_events_delete()  # events an earlier seed left behind (--force), with their answers and facts
+        with tqdm(total=rsvp_count(people.members), unit="answers", desc="Seeding events", disable=verbosity == 0) as bar:
+            events = seed_events(rng=stream(seed, "events"), members=people.members, progress=bar.update)
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded {events.events:,} events ({events.occurrences:,} dates, {events.recurring:,} repeating, "
+            f"{events.group_events:,} of groups) with {events.rsvps:,} answers in {time.perf_counter() - events_started:.1f} s."
+        ))
+        self.stdout.write(
+            f"  {events.going:,} going, {events.waitlisted:,} waitlisted; {events.attended:,} came and "
+            f"{events.no_shows:,} did not; {events.feedback:,} feedback answers; busiest: {events.biggest_title} "
+            f"({events.biggest:,} answers)"
+        )
         # -- pairing (pairing/seed.py) --
+        from courtyard.pairing.seed import seed_pairing
+
+        pairing_started = time.perf_counter()
+        pairing = seed_pairing(rng=stream(seed, "pairing"))
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded pairing in {time.perf_counter() - pairing_started:.1f} s: {pairing.coffee_rounds} coffee rounds "
+            f"({pairing.coffee_matches:,} matches, {pairing.met:,} met), {pairing.mentorships} mentorships with "
+            f"{pairing.checkins} check-ins, {pairing.teams} teams."
+        ))
         # -- recognition (recognition/seed.py) --
+        from courtyard.recognition.seed import kudos_count, seed_recognition
+
+        recognition_started = time.perf_counter()
+        with tqdm(total=kudos_count(people.members), unit="kudos", desc="Seeding kudos", disable=verbosity == 0) as bar:
+            recognition = seed_recognition(rng=stream(seed, "recognition"), members=people.members, progress=bar.update)
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded {recognition.kudos:,} kudos ({recognition.team_kudos:,} to teams, {recognition.group_kudos:,} to "
+            f"groups, {recognition.private:,} private) in {time.perf_counter() - recognition_started:.1f} s."
+        ))
+        self.stdout.write(
+            f"  {recognition.co_senders:,} +1s, {recognition.reactions:,} reactions, {recognition.points:,} points given; "
+            f"{recognition.celebrations:,} celebrations, {recognition.birthdays:,} birthdays shared, "
+            f"{recognition.badges:,} badges; the top 10% of givers gave {recognition.top_giver_share:.0%}"
+        )
         # -- surveys (surveys/seed.py) --
+        from courtyard.surveys.seed import seed_surveys
+
+        surveys_started = time.perf_counter()
+        with tqdm(unit="responses", desc="Seeding surveys", disable=verbosity == 0) as bar:
+            voice = seed_surveys(rng=stream(seed, "surveys"), progress=bar.update)
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded {voice.surveys} surveys ({voice.rounds} pulse rounds) with {voice.responses:,} responses and "
+            f"{voice.answers:,} answers, {voice.ideas} ideas ({voice.anonymous_ideas} anonymous, {voice.votes:,} votes, "
+            f"{voice.comments:,} comments), {voice.actions} \"we did\" updates in {time.perf_counter() - surveys_started:.1f} s."
+        ))
+        self.stdout.write(f"  lower belonging in: {voice.low_department}")
         # -- insights (insights/seed.py: rollups over all facts above) --
+        from courtyard.insights.seed import seed_insights
+
+        insights = seed_insights(rng=stream(seed, "insights"))
+        self.stdout.write(self.style.SUCCESS(
+            f"Insights: rolled up {insights.participations:,} participations and {insights.interactions:,} interactions "
+            f"in {insights.seconds:.1f} s (story: {insights.story_participations:,} facts; siloed "
+            f"{insights.siloed_department!r}; {insights.bridging_group!r} bridges {' and '.join(insights.bridged)}; "
+            f"newcomers before/after the coffee program {insights.newcomers_before}/{insights.newcomers_after})."
+        ))
         index_started = time.perf_counter()
         total_documents = groups.groups + groups.threads + groups.posts
         with tqdm(total=total_documents, unit="docs", desc="Search index", disable=verbosity == 0) as bar:

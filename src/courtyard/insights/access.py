@@ -1,0 +1,196 @@
+"""Who sees which insights — the only door to them.
+
+- Community admins: the whole organization, and any department, location, group or program in it.
+- Managers (someone's ``Profile.manager``): their own department's aggregates.
+- Organizers of a group: that group's aggregates. (Event series and program owners: ``OWNER_HOOKS``.)
+- Every member: their own activity page. Nobody gets a per-person engagement score.
+
+A scope someone may not see is the same 404 as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from courtyard.accounts.models import User
+from courtyard.core.access import is_admin, parse_id, require_signed_in
+from courtyard.core.errors import NotFound, PermissionDenied
+from courtyard.groups.models import Group, Membership
+from courtyard.people.models import Profile
+from courtyard.people.selectors import directory_filter_options
+
+SCOPE_KINDS = ("org", "dept", "location", "group", "program", "series")
+NAV_CACHE_SECONDS = 600
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    kind: str
+    id: int
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+ORG = Scope("org", 0, "Organization")
+
+
+@dataclasses.dataclass(frozen=True)
+class Viewer:
+    user: User
+    is_admin: bool
+    profile_id: int | None
+    managed_department: tuple[int, str] | None  # (id, path) when they manage someone
+    organized_groups: tuple[tuple[int, str], ...]
+
+    @property
+    def has_scope(self) -> bool:
+        return self.is_admin or self.managed_department is not None or bool(self.organized_groups)
+
+    def default_scope(self) -> Scope:
+        if self.is_admin:
+            return ORG
+        if self.managed_department is not None:
+            return Scope("dept", *self.managed_department)
+        if self.organized_groups:
+            return Scope("group", *self.organized_groups[0])
+        raise PermissionDenied(_("Insights are for community admins, managers and organizers."), code="no_scope")
+
+
+# Later capabilities register who owns an event series or a program here: kind -> (user, id) -> name or None.
+OWNER_HOOKS: dict[str, Callable[[User, int], str | None]] = {}
+
+
+def insights_viewer(actor: User) -> Viewer:
+    """The actor's insights scopes: no query for admins, one for everyone else (two for organizers)."""
+    require_signed_in(actor)
+    if is_admin(actor):
+        return Viewer(user=actor, is_admin=True, profile_id=None, managed_department=None, organized_groups=())
+    profile = (
+        Profile.objects.filter(user=actor)
+        .select_related("department")
+        .annotate(
+            manages=Exists(Profile.objects.filter(manager=OuterRef("pk"), is_active=True)),
+            organizes=Exists(Membership.objects.filter(
+                profile=OuterRef("pk"), role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
+            )),
+        )
+        .first()
+    )
+    if profile is None:
+        return Viewer(user=actor, is_admin=False, profile_id=None, managed_department=None, organized_groups=())
+    managed = None
+    if getattr(profile, "manages", False) and profile.department is not None:
+        managed = (profile.department.pk, profile.department.path)
+    groups: tuple[tuple[int, str], ...] = ()
+    if getattr(profile, "organizes", False):
+        groups = tuple(
+            Membership.objects.filter(profile=profile, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE)
+            .order_by("group__name")
+            .values_list("group_id", "group__name")
+        )
+    return Viewer(user=actor, is_admin=False, profile_id=profile.pk, managed_department=managed, organized_groups=groups)
+
+
+def require_insights(actor: User) -> Viewer:
+    viewer = insights_viewer(actor)
+    if not viewer.has_scope:
+        raise PermissionDenied(_("Insights are for community admins, managers and organizers."), code="no_scope")
+    return viewer
+
+
+def _department_name(department_id: int) -> str | None:
+    for department in directory_filter_options()["departments"]:
+        if department["id"] == department_id:
+            return str(department["path"])
+    return None
+
+
+def _location_name(location_id: int) -> str | None:
+    for location in directory_filter_options()["locations"]:
+        if location["id"] == location_id:
+            return str(location["name"])
+    return None
+
+
+def access_scope(viewer: Viewer, kind: str, raw_id: object = 0) -> Scope:
+    """The scope the viewer asked for, if they may see it; otherwise the same 404 as a missing one."""
+    if not viewer.has_scope:
+        raise PermissionDenied(_("Insights are for community admins, managers and organizers."), code="no_scope")
+    if kind in ("", "org"):
+        if viewer.is_admin:
+            return ORG
+        raise NotFound(_("No such scope."))
+    if kind not in SCOPE_KINDS:
+        raise NotFound(_("No such scope."))
+    scope_id = parse_id(raw_id)
+    if kind == "dept":
+        return _department_scope(viewer, scope_id)
+    if kind == "group":
+        return _group_scope(viewer, scope_id)
+    if kind == "location" and viewer.is_admin:
+        name = _location_name(scope_id)
+        if name is not None:
+            return Scope("location", scope_id, name)
+    if kind in OWNER_HOOKS:
+        name = OWNER_HOOKS[kind](viewer.user, scope_id)
+        if name is not None:
+            return Scope(kind, scope_id, name)
+    if kind == "program" and viewer.is_admin:
+        return Scope("program", scope_id, _("Program {id}").format(id=scope_id))
+    raise NotFound(_("No such scope."))
+
+
+def _department_scope(viewer: Viewer, department_id: int) -> Scope:
+    if viewer.managed_department is not None and viewer.managed_department[0] == department_id:
+        return Scope("dept", *viewer.managed_department)
+    if viewer.is_admin:
+        name = _department_name(department_id)
+        if name is not None:
+            return Scope("dept", department_id, name)
+    raise NotFound(_("No such scope."))
+
+
+def _group_scope(viewer: Viewer, group_id: int) -> Scope:
+    for organized_id, name in viewer.organized_groups:
+        if organized_id == group_id:
+            return Scope("group", group_id, name)
+    if viewer.is_admin:
+        group_name = Group.objects.filter(pk=group_id).values_list("name", flat=True).first()
+        if group_name is not None:
+            return Scope("group", group_id, group_name)
+    raise NotFound(_("No such scope."))
+
+
+def can_see_silo_map(viewer: Viewer) -> bool:
+    """The organization's silo map for admins; a manager sees their own department's row of it."""
+    return viewer.is_admin or viewer.managed_department is not None
+
+
+def can_manage_goals(viewer: Viewer) -> bool:
+    return viewer.is_admin
+
+
+def nav_visible(user: User) -> bool:
+    """Whether the navigation shows Insights: admins always; managers and organizers too. Cached per user
+    for a few minutes, so that other pages pay no query for it."""
+    if is_admin(user):
+        return True
+    key = f"insights:nav:{user.pk}"
+    visible = cache.get(key)
+    if visible is None:
+        visible = (
+            Profile.objects.filter(manager__user=user, is_active=True).exists()
+            or Membership.objects.filter(
+                profile__user=user, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
+            ).exists()
+        )
+        cache.set(key, visible, NAV_CACHE_SECONDS)
+    return bool(visible)

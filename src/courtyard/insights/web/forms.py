@@ -1,0 +1,57 @@
+"""Parsing the insights pickers (scope, period) and the goal form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courtyard.core.errors import ApplicationError
+from courtyard.insights.access import Scope, Viewer, access_scope
+from courtyard.insights.domain import kpis, periods
+from courtyard.insights.domain.periods import Period
+
+
+def parse_period(params: Mapping[str, Any], *, today: dt.date) -> Period:
+    get = params.get
+    kind = str(get("period", "") or "month")
+    if kind not in periods.KINDS:
+        raise ApplicationError(_("Choose a week, a month, a quarter or custom dates."), code="invalid_period")
+    try:
+        return periods.parse(kind, str(get("start", "") or ""), str(get("end", "") or ""), today=today)
+    except periods.PeriodError as exc:
+        raise ApplicationError(str(exc), code="invalid_period") from None
+
+
+def parse_scope(viewer: Viewer, raw: str) -> Scope:
+    if not raw:
+        return viewer.default_scope()
+    kind, _sep, scope_id = raw.partition(":")
+    return access_scope(viewer, kind, scope_id or 0)
+
+
+class GoalForm(forms.Form):
+    metric = forms.ChoiceField(label=gettext_lazy("KPI"), choices=[(k.key, k.label) for k in kpis.GOAL_KPIS],
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    scope = forms.CharField(label=gettext_lazy("For"), max_length=40, initial="org")
+    period_kind = forms.ChoiceField(
+        label=gettext_lazy("Measured per"),
+        choices=[("month", gettext_lazy("Month")), ("quarter", gettext_lazy("Quarter")), ("week", gettext_lazy("Week"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    target = forms.FloatField(
+        label=gettext_lazy("Target"), help_text=gettext_lazy("Shares in percent (60 for 60 %); other KPIs in their unit."),
+        min_value=-100, max_value=10_000_000,
+    )
+    due = forms.DateField(label=gettext_lazy("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+    def target_value(self) -> float:
+        """The target in the KPI's own unit: percent becomes a share."""
+        kpi = kpis.BY_KEY[self.cleaned_data["metric"]]
+        target = float(self.cleaned_data["target"])
+        return target / 100 if kpi.unit == "share" else target
