@@ -305,9 +305,9 @@ def test_only_photos_are_served_from_media(member_client, settings):
 
 
 def test_unknown_verbs_and_kinds_are_refused_so_insights_never_miss_a_fact(member, other_member):
-    with pytest.raises(ValueError, match="facts.py"):
+    with pytest.raises(ValueError, match=r"facts\.py"):
         activity.participation_record(member_id=member.pk, verb="did_something", department_id=None)
-    with pytest.raises(ValueError, match="facts.py"):
+    with pytest.raises(ValueError, match=r"facts\.py"):
         activity.interaction_record(
             actor_id=member.pk, other_id=other_member.pk, kind="hug", actor_department_id=None, other_department_id=None
         )
