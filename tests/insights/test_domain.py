@@ -279,3 +279,14 @@ def test_connections_never_decrease_with_time(days, today_offset):
     assert counts == sorted(counts)
     first = newcomers.days_to_first(newcomer)
     assert first is None or first == min(days)
+
+
+def test_community_departments_add_up_under_the_level_shown():
+    from courtyard.insights.selectors import _by_shown_department
+
+    # Two sub-departments of Sales (11, 12) and one of Engineering (21), shown at the top level.
+    unit = {11: 1, 12: 1, 21: 2}
+    names = {1: "Sales", 2: "Engineering"}
+    assert _by_shown_department([(21, 5), (11, 4), (12, 4), (99, 1)], unit, names) == [
+        ("Sales", 8), ("Engineering", 5), ("—", 1),
+    ]

@@ -653,13 +653,22 @@ def _silo_map(period: Period, *, level: str, focus: int | None, today: dt.date) 
         raw=network.undirected(pairs), ei=ei, overall_ei=network.overall_ei(pairs),
         department_modularity=network.block_modularity(pairs), detected_modularity=detected_q,
         communities=tuple(
-            {"size": c["size"], "departments": [(names.get(unit.get(d, d), "—"), n) for d, n in c["departments"]]}
-            for c in found
+            {"size": c["size"], "departments": _by_shown_department(c["departments"], unit, names)} for c in found
         ),
         communities_note=note,
         inward=tuple(network.few_outside_ties(ties, {d: sizes[d] for d in shown}, overall=network.overall_ei(pairs))),
         ei_trend=tuple(ei_trend), connectors=tuple(_connectors(period)), focus=focus,
     )
+
+
+def _by_shown_department(
+    counted: Sequence[tuple[int, int]], unit: dict[int, int], names: dict[int, str], top: int = 4
+) -> list[tuple[str, int]]:
+    """A community's members by department at the level shown: sub-departments add up under their parent."""
+    merged: dict[str, int] = defaultdict(int)
+    for department, n in counted:
+        merged[names.get(unit.get(department, department), "—")] += n
+    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:top]
 
 
 def _monthly_pairs(start: dt.date, end: dt.date) -> dict[dt.date, dict[tuple[int, int], float]]:
@@ -710,8 +719,9 @@ def detect_communities(ties: Sequence[tuple[int, int, int]]) -> dict[str, Any]:
         counted: dict[int, int] = defaultdict(int)
         for member in community:
             counted[departments.get(member) or 0] += 1
-        top = sorted(counted.items(), key=lambda item: -item[1])[:4]
-        communities.append({"size": len(community), "departments": top})
+        # Every department is kept: the page adds sub-departments up under the level it shows.
+        by_size = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+        communities.append({"size": len(community), "departments": by_size})
     return {"modularity": modularity, "communities": communities, "members": len(members), "ties": len(edges)}
 
 
