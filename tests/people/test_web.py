@@ -298,7 +298,7 @@ def assert_page_queries(client: Client, url: str, expected: int, django_assert_n
 # Session (database-backed sessions only) + user (2), then: directory = count + rows + interests + skills (+ department lookup for the
 # department filter); profile = profile (with its joins) + interests + skills + reports + follow counts;
 # home = profile, newcomers, people sharing interests (ranked once, then cached), the interests check in the
-# template, and the feed (the member's profile id, the activity facts, unanswered questions; the feed's
+# template, and the feed (the member's profile id, their groups, the activity facts, unanswered questions; the feed's
 # items are loaded in bulk only when there are some: tests/groups/test_feed.py pins that).
 PAGES = {
     "directory": (lambda m: reverse("people:directory"), 6),
@@ -307,7 +307,7 @@ PAGES = {
     # + 3 for recognition's block (kudos received, given, badges; the names on the kudos are a 4th query only when
     # there are kudos to show: tests/recognition/test_queries.py pins that)
     "profile": (lambda m: reverse("people:profile", args=[m.pk]), 10),
-    "home": (lambda m: reverse("home"), 9),
+    "home": (lambda m: reverse("home"), 10),
     "api people list": (lambda m: "/api/people/?limit=100", 6),
     "api people search": (lambda m: "/api/people/?q=person&limit=100", 6),
 }
