@@ -1,16 +1,13 @@
 """Mentorship cohorts: whole-cohort optimal assignment of mentees to mentors with capacities.
 
-The assignment is exact: a mentor of capacity c becomes c identical slots and scipy's
-``linear_sum_assignment`` (a shortest augmenting path solver, Crouse 2016) solves the rectangular
-assignment of slots to mentees. Two objectives:
+The assignment is exact: a min-cost flow solved by successive shortest paths on a sparse set of
+candidate pairs, certified optimal for *all* pairs by its dual (``flow.assign_exact``). Two objectives:
 
 - ``best_total``: maximize the sum of match scores. A pair scoring <= 0 weighs 0, so the solver never
   needs it and it is dropped; forbidden pairs weigh 0 too and are dropped.
 - ``leave_nobody_unmatched``: lexicographic (as many mentees matched as any assignment can, then the
-  best total fit among those). When the smaller side (places or mentees) can be matched completely
-  (checked with a maximum bipartite matching on the allowed pairs), the optimum is the rectangular
-  assignment that matches all of it with forbidden pairs infeasible. Otherwise every allowed pair
-  weighs ``BIG + score`` where BIG exceeds the widest possible spread of total scores.
+  best total fit among those): every allowed pair weighs ``BIG + score`` where BIG exceeds the widest
+  possible spread of total scores.
 """
 
 from __future__ import annotations
@@ -20,10 +17,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse.csgraph import maximum_bipartite_matching
 
+from courtyard.pairing.domain.flow import assign_exact
 from courtyard.pairing.domain.scoring import (
     FloatArray,
     mentorship_matrix,
@@ -147,41 +142,5 @@ def _solve(
         # Capacities cannot bind: each mentee simply takes their best mentor.
         best = np.argmax(W, axis=1)
         return [(r, int(c)) for r, c in enumerate(best) if W[r, c] > 0]
-    slots = np.repeat(np.arange(k), capacity)
-    if mode != "best_total":
-        full = _fill_every_place(score, allowed, slots)
-        if full is not None:
-            return full
-    if len(slots) <= m:
-        E = np.ascontiguousarray(W.T)[slots]  # slots x mentees: fewer rows is faster
-        rows, cols = linear_sum_assignment(E, maximize=True)
-        pairs = [(int(c), int(slots[r])) for r, c in zip(rows, cols, strict=True) if E[r, c] > 0]
-    else:
-        E = W[:, slots]
-        rows, cols = linear_sum_assignment(E, maximize=True)
-        pairs = [(int(r), int(slots[c])) for r, c in zip(rows, cols, strict=True) if E[r, c] > 0]
-    return sorted(pairs)
-
-
-def _fill_every_place(
-    score: FloatArray, allowed: npt.NDArray[np.bool_], slots: npt.NDArray[np.int64]
-) -> list[tuple[int, int]] | None:
-    """ "Leave nobody unmatched" when the smaller side can be matched completely: then every
-    lexicographic optimum matches all of that side (all places, or all mentees), and the best total
-    among such complete assignments is a rectangular assignment with forbidden pairs infeasible (-inf)
-    and no large constant (which makes the solver very slow). None when the smaller side cannot be
-    matched completely (the caller then uses the constant)."""
-    m = score.shape[0]
-    graph = sparse.csr_matrix(allowed)[:, slots]  # mentees x places
-    if len(slots) <= m:
-        graph = graph.T.tocsr()  # places x mentees: the smaller side as rows
-    matched = maximum_bipartite_matching(graph, perm_type="column")
-    if int((matched >= 0).sum()) < graph.shape[0]:
-        return None
-    if len(slots) <= m:
-        E = np.where(allowed.T[slots], score.T[slots], -np.inf)
-        rows, cols = linear_sum_assignment(E, maximize=True)
-        return sorted((int(c), int(slots[r])) for r, c in zip(rows, cols, strict=True))
-    E = np.where(allowed[:, slots], score[:, slots], -np.inf)
-    rows, cols = linear_sum_assignment(E, maximize=True)
-    return sorted((int(r), int(slots[c])) for r, c in zip(rows, cols, strict=True))
+    assign, _ = assign_exact(W, capacity)
+    return [(int(r), int(assign[r])) for r in np.flatnonzero(assign >= 0)]

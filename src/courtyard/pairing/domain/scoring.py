@@ -441,66 +441,38 @@ def mentorship_matrix(
     rules allow."""
     w = weights
     m, k = len(mentees), len(mentors)
-    score = np.zeros((m, k), dtype=np.float64)
-    allowed = np.ones((m, k), dtype=np.bool_)
     if m == 0 or k == 0:
-        return score, allowed
+        return np.zeros((m, k), dtype=np.float64), np.ones((m, k), dtype=np.bool_)
     A = [x.person for x in mentees]
     B = [x.person for x in mentors]
-    # Skill fit.
+    # Skill fit: a small dense product (mentees x skills) @ (skills x mentors) starts the matrix.
     vocab: dict[str, int] = {}
     wanted = _incidence_with(vocab, [x.skills_wanted for x in mentees])
     offers = _incidence_with(vocab, [x.offers for x in mentors])
     cols = max(1, len(vocab))
     wanted.resize((m, cols))
     offers.resize((k, cols))
-    common = np.asarray((wanted @ offers.T).todense(), dtype=np.float64)
-    n_wanted = np.fromiter((len(x.skills_wanted) for x in mentees), np.float64, m)[:, None]
-    score += np.where(common > 0, w.skill_fit * common / np.maximum(n_wanted, 1), 0.0)
-    # Departments.
-    da = np.fromiter((-1 if p.department_id is None else p.department_id for p in A), np.int64, m)[:, None]
-    db = np.fromiter((-1 if p.department_id is None else p.department_id for p in B), np.int64, k)[None, :]
-    score += np.where((da >= 0) & (db >= 0) & (da != db), w.department_difference, 0.0)
-    # Seniority gap.
-    sa = np.fromiter((p.seniority for p in A), np.float64, m)[:, None]
-    sb = np.fromiter((p.seniority for p in B), np.float64, k)[None, :]
-    ta = np.fromiter((p.tenure_days for p in A), np.float64, m)[:, None]
-    tb = np.fromiter((p.tenure_days for p in B), np.float64, k)[None, :]
-    gap = (sb - sa) + (tb - ta) / (4 * 365)
-    score += w.seniority_gap * np.clip(gap / 2, -1.0, 1.0)
-    # Time zones: few distinct working windows, so their pairwise terms are computed once, as a table.
-    kinds: dict[tuple[int, int], int] = {}
-    ka = np.fromiter((kinds.setdefault(_window(p), len(kinds)) for p in A), np.int64, m)
-    kb = np.fromiter((kinds.setdefault(_window(p), len(kinds)) for p in B), np.int64, k)
-    ks = np.asarray(list(kinds), dtype=np.int64).reshape(-1, 2)
-    u = len(ks)
-    ii, jj = np.repeat(np.arange(u), u), np.tile(np.arange(u), u)
-    overlap, shorter = _overlap_vec(ks[:, 0], ks[:, 1], ii, jj)
-    table = np.where(overlap > 0, w.timezone_overlap * overlap / np.maximum(shorter, 1), 0.0).reshape(u, u)
-    score += table[ka[:, None], kb[None, :]]
-    # Languages.
-    lang_vocab: dict[str, int] = {}
-    la = _incidence_with(lang_vocab, [p.languages for p in A])
-    lb = _incidence_with(lang_vocab, [x.spoken for x in mentors])
-    lcols = max(1, len(lang_vocab))
-    la.resize((m, lcols))
-    lb.resize((k, lcols))
-    shared_lang = np.asarray((la @ lb.T).todense()) > 0
-    known = (np.asarray(la.sum(axis=1)).ravel() > 0)[:, None] & (np.asarray(lb.sum(axis=1)).ravel() > 0)[
-        None, :
-    ]
-    score += np.where(known, np.where(shared_lang, w.language, -w.language), 0.0)
-    # Location and department preferences.
-    loc_a = np.fromiter((-1 if p.location_id is None else p.location_id for p in A), np.int64, m)[:, None]
-    loc_b = np.fromiter((-1 if p.location_id is None else p.location_id for p in B), np.int64, k)[None, :]
-    for wishes, xa, xb in (
-        ([x.same_location for x in mentees], loc_a, loc_b),
-        ([x.same_department for x in mentees], da, db),
-    ):
-        wish = np.fromiter((-1 if v is None else int(v) for v in wishes), np.int64, m)[:, None]
-        applies = (wish >= 0) & (xa >= 0) & (xb >= 0)
-        met = (xa == xb) == (wish == 1)
-        score += np.where(applies, np.where(met, w.preference, -w.preference), 0.0)
+    n_wanted = np.fromiter((len(x.skills_wanted) for x in mentees), np.float64, m)
+    share = wanted.toarray() * (w.skill_fit / np.maximum(n_wanted, 1))[:, None]
+    score = share @ offers.toarray().T
+    # Seniority gap: levels plus a level per four years of tenure, half of it, clipped to [-1, 1].
+    level_a = np.fromiter((p.seniority + p.tenure_days / (4 * 365) for p in A), np.float64, m)
+    level_b = np.fromiter((p.seniority + p.tenure_days / (4 * 365) for p in B), np.float64, k)
+    gap = np.subtract.outer(level_a, level_b)  # mentee - mentor
+    gap *= -0.5
+    np.minimum(gap, 1.0, out=gap)
+    np.maximum(gap, -1.0, out=gap)
+    gap *= w.seniority_gap
+    score += gap
+    del gap
+    # Everything else depends on a few categories per person (department, location, working
+    # window, language set, the mentee's wishes): computed once per pair of distinct profiles, then
+    # gathered into the matrix.
+    table, barred, kind_a, kind_b = _mentorship_profile_tables(mentees, mentors, weights=w)
+    score += table[kind_a[:, None], kind_b[None, :]]
+    allowed = np.ones((m, k), dtype=np.bool_)
+    if rules.require_shared_language and barred.any():
+        allowed &= ~barred[kind_a[:, None], kind_b[None, :]]
     # Preferred mentors.
     column = {x.id: c for c, x in enumerate(mentors)}
     for r, mentee in enumerate(mentees):
@@ -519,9 +491,86 @@ def mentorship_matrix(
                 c = column.get(boss)
                 if c is not None:
                     allowed[r, c] = False
-    if rules.require_shared_language:
-        allowed &= ~(known & ~shared_lang)
     return score, allowed
+
+
+def _mentorship_profile_tables(
+    mentees: Sequence[Mentee], mentors: Sequence[Mentor], *, weights: MentorshipWeights
+) -> tuple[FloatArray, BoolArray, IntArray, IntArray]:
+    """The department, time-zone, language and location/department-wish terms for each pair of
+    distinct profiles: (points table, "no shared language" table, mentee profile index, mentor
+    profile index)."""
+    w = weights
+    languages: dict[frozenset[str], int] = {}
+    windows: dict[tuple[int, int], int] = {}
+
+    def code(value: int | None) -> int:
+        return -1 if value is None else value
+
+    def wish(value: bool | None) -> int:
+        return -1 if value is None else int(value)
+
+    profiles_a: dict[tuple[int, ...], int] = {}
+    kind_a = np.fromiter(
+        (
+            profiles_a.setdefault(
+                (
+                    code(x.person.department_id),
+                    code(x.person.location_id),
+                    windows.setdefault(_window(x.person), len(windows)),
+                    languages.setdefault(frozenset(x.person.languages), len(languages)),
+                    wish(x.same_department),
+                    wish(x.same_location),
+                ),
+                len(profiles_a),
+            )
+            for x in mentees
+        ),
+        np.int64,
+        len(mentees),
+    )
+    profiles_b: dict[tuple[int, ...], int] = {}
+    kind_b = np.fromiter(
+        (
+            profiles_b.setdefault(
+                (
+                    code(x.person.department_id),
+                    code(x.person.location_id),
+                    windows.setdefault(_window(x.person), len(windows)),
+                    languages.setdefault(frozenset(x.spoken), len(languages)),
+                ),
+                len(profiles_b),
+            )
+            for x in mentors
+        ),
+        np.int64,
+        len(mentors),
+    )
+    pa = np.asarray(list(profiles_a), dtype=np.int64).reshape(-1, 6).T[:, :, None]
+    pb = np.asarray(list(profiles_b), dtype=np.int64).reshape(-1, 4).T[:, None, :]
+    dept_a, loc_a, win_a, lang_a, wish_dept, wish_loc = pa
+    dept_b, loc_b, win_b, lang_b = pb
+    table = np.where((dept_a >= 0) & (dept_b >= 0) & (dept_a != dept_b), w.department_difference, 0.0)
+    # Working hours: the overlap of each pair of distinct windows.
+    ws = np.asarray(list(windows), dtype=np.int64).reshape(-1, 2)
+    u = len(ws)
+    ii, jj = np.repeat(np.arange(u), u), np.tile(np.arange(u), u)
+    overlap, shorter = _overlap_vec(ws[:, 0], ws[:, 1], ii, jj)
+    tz = np.where(overlap > 0, w.timezone_overlap * overlap / np.maximum(shorter, 1), 0.0).reshape(u, u)
+    table = table + tz[win_a, win_b]
+    # Languages: known when both sides listed some.
+    sets = list(languages)
+    known_set = np.asarray([bool(x) for x in sets])
+    shared_set = np.asarray([[bool(x & y) for y in sets] for x in sets]).reshape(len(sets), len(sets))
+    known = known_set[lang_a] & known_set[lang_b]
+    shared = shared_set[lang_a, lang_b]
+    table = table + np.where(known, np.where(shared, w.language, -w.language), 0.0)
+    # The mentee's wishes for the same (or a different) location and department.
+    for wanted, mine, theirs in ((wish_loc, loc_a, loc_b), (wish_dept, dept_a, dept_b)):
+        applies = (wanted >= 0) & (mine >= 0) & (theirs >= 0)
+        met = (mine == theirs) == (wanted == 1)
+        table = table + np.where(applies, np.where(met, w.preference, -w.preference), 0.0)
+    return table, known & ~shared, kind_a, kind_b
 
 
 def _incidence_with(vocab: dict[str, int], sets: Sequence[Iterable[str]]) -> sparse.csr_matrix:
