@@ -142,5 +142,13 @@ def _solve(
         # Capacities cannot bind: each mentee simply takes their best mentor.
         best = np.argmax(W, axis=1)
         return [(r, int(c)) for r, c in enumerate(best) if W[r, c] > 0]
+    if mode != "best_total":
+        # The best total over positive pairs is also the lexicographic optimum when it already matches
+        # as many mentees as can be matched at all (every place, or every mentee): no assignment of
+        # that size totals more, pairs of no use included. Only otherwise is the large constant needed.
+        best = solve_weights(score, allowed, "best_total")
+        assign, _ = assign_exact(best, capacity)
+        if int((assign >= 0).sum()) == min(m, int(capacity.sum())):
+            return [(int(r), int(assign[r])) for r in np.flatnonzero(assign >= 0)]
     assign, _ = assign_exact(W, capacity)
     return [(int(r), int(assign[r])) for r in np.flatnonzero(assign >= 0)]
