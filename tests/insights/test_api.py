@@ -121,3 +121,50 @@ def test_htmx_swaps_only_the_body_and_the_goal_form_keeps_errors(org):
     assert "between 0 % and 100 %" in response.content.decode()
     assert 'value="Too much"' in response.content.decode()
     assert not Goal.objects.exists()
+
+
+def test_series_and_program_kpis_validate_against_the_document(org):
+    from courtyard.events import services as event_services
+    from courtyard.insights import rollups
+    from courtyard.pairing.models import Program
+    from tests.events.conftest import event_data
+
+    series = event_services.event_create(actor=org.organizer.user, data=event_data(
+        title="Bridge night", frequency="weekly", repeat_count=4, group=org.group))
+    program = Program.objects.create(kind=Program.Kind.COFFEE, name="Coffee", owner=org.member, created_at=clock.now())
+    from courtyard.core.activity import participation_record
+
+    participation_record(member_id=org.member.pk, verb="paired", department_id=org.member.department_id,
+                         program_id=program.pk)
+    participation_record(member_id=org.report.pk, verb="attended", department_id=org.report.department_id,
+                         event_id=series.pk, group_id=org.group.pk)
+    rollups.rollups_update()
+    body = api_for(org.member).get(f"/api/insights/kpis?scope=program:{program.pk}&period=week").body
+    assert body["scope"] == {"kind": "program", "id": program.pk, "name": "Coffee"}
+    figures = {f["key"]: f for f in body["figures"]}
+    assert figures["active_members"]["value"] == 1
+    assert figures["event_participation"]["trend"] == [None] * 8
+    assert api_for(org.member).get("/api/insights/scopes").body["scopes"] == [
+        {"kind": "program", "id": program.pk, "name": "Coffee"}]
+    body = api_for(org.organizer).get(f"/api/insights/kpis?scope=series:{series.pk}").body
+    assert body["scope"]["name"] == "Bridge night"
+    assert body["headcount"] == 1
+    assert {"kind": "series", "id": series.pk, "name": "Bridge night"} in api_for(org.organizer).get(
+        "/api/insights/scopes").body["scopes"]
+    due = (clock.now().date() + dt.timedelta(days=40)).isoformat()
+    created = api_for(org.admin).request("post", "/api/insights/goals", {
+        "metric": "coffee_meeting_rate", "target": 0.8, "due": due, "scope": f"program:{program.pk}"})
+    assert created.status_code == 201
+    assert created.body["scope"]["name"] == "Coffee"
+    assert [g["id"] for g in api_for(org.member).get("/api/insights/goals").body] == [created.body["id"]]
+    assert api_for(org.organizer).get("/api/insights/goals").body == []  # not their program
+
+
+@pytest.mark.parametrize("path", [
+    "/api/insights/kpis?scope=series:abc", "/api/insights/kpis?scope=series:0", "/api/insights/kpis?scope=program:-1",
+    "/api/insights/kpis?scope=program:424242",
+])
+def test_unknown_series_and_programs_are_404(org, path):
+    response = api_for(org.admin).request("get", path)
+    assert response.status_code == 404, response.body
+    assert response.body["message"]

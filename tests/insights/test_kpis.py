@@ -168,3 +168,47 @@ def test_goals_keep_their_progress_fresh(story):
         services.goal_create(viewer=viewer, metric="reply_rate", target=60, due=dt.date.today())
     with pytest.raises(ApplicationError, match="KPIs"):
         services.goal_create(viewer=viewer, metric="engagement_score", target=1, due=dt.date.today())
+
+
+def test_a_program_and_an_event_series_count_only_their_own_facts(story):
+    """Program 4 (the story's coffee: Cai paired and met) beside program 5 and a survey whose id is also 4;
+    series 1 (the story's event: Cai and Dee said yes, Cai came) beside series 2."""
+    ana, ben = story["ana"], story["ben"]
+
+    def fact(person, verb, when, **extra):
+        Participation.objects.create(member_id=person.pk, verb=verb, occurred_at=when,
+                                     department_id=person.department_id, **extra)
+
+    fact(ben, "paired", at(3), program_id=5)
+    fact(ben, "met", at(4), program_id=5)
+    fact(ana, "paired", at(4), program_id=5)
+    fact(ana, "answered_survey", at(6), program_id=4, object_type="survey", object_id=4)  # survey 4, not program 4
+    fact(ana, "rsvped", at(2), event_id=2)
+    fact(ana, "attended", at(16), event_id=2)
+    fact(ben, "attended", at(16), event_id=2)  # a walk-in: no RSVP
+    rollups.rollups_update()
+
+    v, board = values(access.Scope("program", 4, "Coffee"))
+    assert board.headcount == 1  # Cai, the only one who ever took part in program 4
+    assert v["active_members"][0] == 1
+    assert v["participation_rate"][0] == 1.0
+    assert v["coffee_meeting_rate"][0] == 1.0  # Cai paired once and met
+    for key in ("event_participation", "rsvp_conversion", "survey_participation", "recognition_reach"):
+        assert v[key] == (None, None), key  # no such facts carry a program: "—", not 0 %
+    v, board = values(access.Scope("program", 5, "Coffee too"))
+    assert (board.headcount, v["active_members"][0]) == (2, 2)  # Ben and Ana
+    assert v["coffee_meeting_rate"][0] == pytest.approx(1 / 2)  # two pairings, one met
+
+    v, board = values(access.Scope("series", 1, "Board games"))
+    assert board.headcount == 2  # Cai and Dee
+    assert v["active_members"] == (2, 0)
+    assert v["event_participation"][0] == pytest.approx(1 / 2)  # Cai came
+    assert v["rsvp_conversion"][0] == pytest.approx(1 / 2)
+    for key in ("coffee_meeting_rate", "recognition_reach", "reply_rate", "contributions_per_member"):
+        assert v[key][0] is None, key
+    v, board = values(access.Scope("series", 2, "Quiz"))
+    assert board.headcount == 2  # Ana and Ben
+    assert v["event_participation"][0] == 1.0
+    assert v["rsvp_conversion"][0] == 1.0  # Ana said yes and came; Ben's walk-in is not a conversion
+    custom, _board = values(access.Scope("series", 2, "Quiz"), periods.custom(MARCH.start, MARCH.end))
+    assert custom["active_members"][0] == 2  # custom periods read MemberMonth's series rows alike

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from courtyard.core import clock
+from courtyard.core.errors import NotFound
 from courtyard.insights import access, services
 from tests.helpers import db_snapshot
 from tests.insights.conftest import client_for
@@ -185,3 +186,151 @@ def test_members_never_see_another_member_by_name(world, settings):
     assert "Mia Member" in body
     assert "Rae Report" not in body
     assert org.report.full_name not in body
+
+
+# --- Event series and programs: the people who run them ----------------------------------------------
+# Roles: anonymous; a plain member; the group *organizer* (who runs neither); the *owner* (the series' host
+# for a series, the program's owner for a program); a community admin.
+
+OWNER_ROLES = ("anonymous", "member", "organizer", "owner", "admin")
+
+
+@dataclasses.dataclass
+class Owned:
+    world: World
+    host: Any
+    program_owner: Any
+    series: Any  # a weekly event hosted by ``host``
+    one_off: Any  # a single event hosted by ``host``: not a series
+    program: Any  # a coffee program owned by ``program_owner``
+
+
+@pytest.fixture
+def owned(world) -> Owned:
+    from courtyard.events import services as event_services
+    from courtyard.pairing.models import Program
+    from tests.events.conftest import event_data
+    from tests.factories import make_profile
+
+    host = make_profile(email="hal@example.com", full_name="Hal Host", department="Sales")
+    program_owner = make_profile(email="pia@example.com", full_name="Pia Pairer", department="Finance")
+    series = event_services.event_create(actor=host.user, data=event_data(title="Tuesday quiz", frequency="weekly",
+                                                                          repeat_count=6))
+    one_off = event_services.event_create(actor=host.user, data=event_data(title="Summer party"))
+    program = Program.objects.create(kind=Program.Kind.COFFEE, name="Lunch roulette", owner=program_owner,
+                                     created_at=clock.now())
+    world.clients["host"] = client_for(host)
+    world.clients["program_owner"] = client_for(program_owner)
+    return Owned(world=world, host=host, program_owner=program_owner, series=series, one_off=one_off, program=program)
+
+
+@dataclasses.dataclass(frozen=True)
+class OwnedCase:
+    name: str
+    owner: str  # which client plays the owner: "host" or "program_owner"
+    url: Callable[[Owned], str]
+    expected: tuple[int | str, ...]  # anonymous, member, organizer, owner, admin
+    api: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def dash(scope: str, path: str = "") -> str:
+    return (path or reverse("insights:dashboard")) + f"?scope={scope}"
+
+
+OWNED_CASES = [
+    OwnedCase("dashboard, a series", "host", lambda o: dash(f"series:{o.series.pk}"), (L, 302, 404, 200, 200)),
+    OwnedCase("dashboard, a series, custom dates", "host",
+              lambda o: dash(f"series:{o.series.pk}") + "&period=custom&start=2025-01-01&end=2025-02-01",
+              (L, 302, 404, 200, 200)),
+    OwnedCase("dashboard, a single event is no series", "host", lambda o: dash(f"series:{o.one_off.pk}"),
+              (L, 302, 404, 404, 404)),
+    OwnedCase("dashboard, a missing series", "host", lambda o: dash("series:987654"), (L, 302, 404, 404, 404)),
+    OwnedCase("dashboard, a program", "program_owner", lambda o: dash(f"program:{o.program.pk}"),
+              (L, 302, 404, 200, 200)),
+    OwnedCase("dashboard, a missing program", "program_owner", lambda o: dash("program:987654"),
+              (L, 302, 404, 404, 404)),
+    OwnedCase("dashboard, the host's program scope is not theirs", "host", lambda o: dash(f"program:{o.program.pk}"),
+              (L, 302, 404, 404, 200)),
+    OwnedCase("KPIs CSV, a series", "host",
+              lambda o: dash(f"series:{o.series.pk}", reverse("insights:dashboard_csv")), (L, 403, 404, 200, 200)),
+    OwnedCase("KPIs CSV, a program", "program_owner",
+              lambda o: dash(f"program:{o.program.pk}", reverse("insights:dashboard_csv")), (L, 403, 404, 200, 200)),
+    OwnedCase("goals", "host", lambda o: reverse("insights:goals"), (L, 403, 200, 200, 200)),
+    OwnedCase("api kpis, a series", "host", lambda o: f"/api/insights/kpis?scope=series:{o.series.pk}",
+              (401, 403, 404, 200, 200), api=True),
+    OwnedCase("api kpis, a program", "program_owner", lambda o: f"/api/insights/kpis?scope=program:{o.program.pk}",
+              (401, 403, 404, 200, 200), api=True),
+    OwnedCase("api kpis, a missing program", "program_owner", lambda o: "/api/insights/kpis?scope=program:987654",
+              (401, 403, 404, 404, 404), api=True),
+    OwnedCase("api kpis, the owner's default scope", "program_owner", lambda o: "/api/insights/kpis",
+              (401, 403, 200, 200, 200), api=True),
+    OwnedCase("api goals", "host", lambda o: "/api/insights/goals", (401, 403, 200, 200, 200), api=True),
+]
+
+
+@pytest.mark.parametrize("case", OWNED_CASES, ids=str)
+def test_series_and_program_permission_matrix(owned, case):
+    clients = owned.world.clients
+    problems = []
+    for role, expected in zip(OWNER_ROLES, case.expected, strict=True):
+        client = clients[case.owner if role == "owner" else role]
+        sid = transaction.savepoint()
+        before = db_snapshot()
+        response = client.get(case.url(owned))
+        status = response.status_code
+        if expected == L:
+            if status != 302 or not response["Location"].startswith(reverse("account_login")):
+                problems.append(f"{role}: expected a redirect to sign in, got {status}")
+        elif status != expected:
+            problems.append(f"{role}: expected {expected}, got {status}: {response.content[:200]!r}")
+        if db_snapshot() != before:
+            problems.append(f"{role}: a read changed the database")
+        if case.api and status >= 400:
+            assert {"code", "message"} <= set(response.json())
+        transaction.savepoint_rollback(sid)
+    assert not problems, "\n".join(problems)
+
+
+def test_owners_see_their_series_and_programs_by_name_and_nothing_else(owned, settings):
+    settings.INSIGHTS_CACHE_SECONDS = 0
+    clients = owned.world.clients
+    host_scopes = clients["host"].get("/api/insights/scopes").json()["scopes"]
+    assert host_scopes == [{"kind": "series", "id": owned.series.pk, "name": "Tuesday quiz"}]
+    owner_scopes = clients["program_owner"].get("/api/insights/scopes").json()["scopes"]
+    assert owner_scopes == [{"kind": "program", "id": owned.program.pk, "name": "Lunch roulette"}]
+    assert clients["member"].get("/api/insights/scopes").json()["scopes"] == []
+    admin_scopes = clients["admin"].get("/api/insights/scopes").json()["scopes"]
+    assert {"kind": "series", "id": owned.series.pk, "name": "Tuesday quiz"} in admin_scopes
+    assert {"kind": "program", "id": owned.program.pk, "name": "Lunch roulette"} in admin_scopes
+    assert all(s["id"] != owned.one_off.pk for s in admin_scopes if s["kind"] == "series")
+    # The host's dashboard opens on their series, named, with the picker offering it.
+    page = clients["host"].get(reverse("insights:dashboard")).content.decode()
+    assert "Tuesday quiz" in page
+    assert f'value="series:{owned.series.pk}" selected' in page
+    assert "Lunch roulette" not in page
+    body = clients["program_owner"].get(f"/api/insights/kpis?scope=program:{owned.program.pk}").json()
+    assert body["scope"] == {"kind": "program", "id": owned.program.pk, "name": "Lunch roulette"}
+    # The navigation offers insights to both.
+    assert access.nav_visible(owned.host.user)
+    assert access.nav_visible(owned.program_owner.user)
+
+
+def test_a_group_s_organizers_see_its_series(owned):
+    """Events let a group's organizers manage its events: they see its series' insights too."""
+    from courtyard.events import services as event_services
+    from tests.events.conftest import event_data
+
+    org = owned.world.org
+    series = event_services.event_create(actor=org.member.user, data=event_data(
+        title="Bridge night", frequency="monthly", repeat_count=3, group=org.group))
+    viewer = access.insights_viewer(org.organizer.user)
+    assert (series.pk, "Bridge night") in viewer.run_series
+    assert access.access_scope(viewer, "series", series.pk).name == "Bridge night"
+    member = access.insights_viewer(org.member.user)  # the member hosts it
+    assert member.has_scope
+    assert member.default_scope() == access.Scope("series", series.pk, "Bridge night")
+    with pytest.raises(NotFound):
+        access.access_scope(access.insights_viewer(org.manager.user), "series", series.pk)

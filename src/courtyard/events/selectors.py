@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
@@ -295,3 +295,49 @@ def calendar_feed_active(actor: User) -> Any:
     from courtyard.events.models import CalendarFeed
 
     return CalendarFeed.objects.filter(profile__user=actor, revoked_at__isnull=True).order_by("-created_at").first()
+
+
+# --- Event series, for insights ------------------------------------------------------------------
+# A series is a repeating event: its facts carry the event's id (events.ledger), so insights can show it as
+# a scope. Those who run it (events.domain.rules.can_manage) see it: its hosts, the organizers of its group
+# (not archived), and community admins. ``profile`` may be a Profile, its id or an OuterRef to one.
+
+SERIES_LISTED = 100
+
+
+def series_all() -> QuerySet[Event]:
+    return Event.objects.exclude(frequency=Event.Frequency.NONE)
+
+
+# Joins rather than ``__in`` subqueries, so that an OuterRef refers to the query these are nested in.
+def series_hosted_by(profile: Any) -> QuerySet[Event]:
+    return series_all().filter(host_links__profile=profile)
+
+
+def series_of_groups_organized_by(profile: Any) -> QuerySet[Event]:
+    return series_all().filter(
+        group__memberships__profile=profile, group__memberships__role=Membership.Role.ORGANIZER,
+        group__memberships__status=Membership.Status.ACTIVE, group__archived_at__isnull=True,
+    )
+
+
+def series_run_by(profile_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the series the member runs, by title, in one query."""
+    hosted = EventHost.objects.filter(profile_id=profile_id).values("event_id")
+    organized = Membership.objects.filter(
+        profile_id=profile_id, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE,
+        group__archived_at__isnull=True,
+    ).values("group_id")
+    runs = series_all().filter(Q(pk__in=hosted) | Q(group_id__in=organized))
+    return list(runs.order_by("title", "pk").values_list("pk", "title")[:SERIES_LISTED])
+
+
+def series_choices() -> QuerySet[Event, tuple[str, int, str]]:
+    """Every series not cancelled, as ("series", id, title) rows: a picker's options (to combine with others)."""
+    return (series_all().filter(cancelled_at__isnull=True).order_by().annotate(scope_kind=Value("series"), label=F("title"))
+            .values_list("scope_kind", "pk", "label"))
+
+
+def series_name(series_id: int) -> str | None:
+    """The title of a series (any: for community admins), or None when there is no such series."""
+    return series_all().filter(pk=series_id).values_list("title", flat=True).first()

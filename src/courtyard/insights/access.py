@@ -1,8 +1,10 @@
 """Who sees which insights — the only door to them.
 
-- Community admins: the whole organization, and any department, location, group or program in it.
+- Community admins: the whole organization, and any department, location, group, event series or program.
 - Managers (someone's ``Profile.manager``): their own department's aggregates.
-- Organizers of a group: that group's aggregates. (Event series and program owners: ``OWNER_HOOKS``.)
+- Organizers of a group: that group's aggregates, and those of its event series.
+- Those who run an event series (its hosts) or a pairing program (its owner): its aggregates — the people
+  events and pairing let manage them (events.selectors / pairing.selectors say who).
 - Every member: their own activity page. Nobody gets a per-person engagement score.
 
 A scope someone may not see is the same 404 as one that does not exist.
@@ -20,7 +22,9 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_signed_in
 from courtyard.core.errors import NotFound, PermissionDenied
+from courtyard.events import selectors as events_selectors
 from courtyard.groups.models import Group, Membership
+from courtyard.pairing import selectors as pairing_selectors
 from courtyard.people.models import Profile
 from courtyard.people.selectors import directory_filter_options
 
@@ -49,10 +53,13 @@ class Viewer:
     profile_id: int | None
     managed_department: tuple[int, str] | None  # (id, path) when they manage someone
     organized_groups: tuple[tuple[int, str], ...]
+    run_series: tuple[tuple[int, str], ...] = ()  # event series they host, or of the groups they organize
+    run_programs: tuple[tuple[int, str], ...] = ()  # pairing programs they own
 
     @property
     def has_scope(self) -> bool:
-        return self.is_admin or self.managed_department is not None or bool(self.organized_groups)
+        return (self.is_admin or self.managed_department is not None or bool(self.organized_groups)
+                or bool(self.run_series) or bool(self.run_programs))
 
     def default_scope(self) -> Scope:
         if self.is_admin:
@@ -61,15 +68,16 @@ class Viewer:
             return Scope("dept", *self.managed_department)
         if self.organized_groups:
             return Scope("group", *self.organized_groups[0])
+        if self.run_series:
+            return Scope("series", *self.run_series[0])
+        if self.run_programs:
+            return Scope("program", *self.run_programs[0])
         raise PermissionDenied(_("Insights are for community admins, managers and organizers."), code="no_scope")
 
 
-# Later capabilities register who owns an event series or a program here: kind -> (user, id) -> name or None.
-OWNER_HOOKS: dict[str, Callable[[User, int], str | None]] = {}
-
-
 def insights_viewer(actor: User) -> Viewer:
-    """The actor's insights scopes: no query for admins, one for everyone else (two for organizers)."""
+    """The actor's insights scopes: no query for admins, one for everyone else, and one more for each kind of
+    scope they have (organized groups, event series, programs)."""
     require_signed_in(actor)
     if is_admin(actor):
         return Viewer(user=actor, is_admin=True, profile_id=None, managed_department=None, organized_groups=())
@@ -81,6 +89,9 @@ def insights_viewer(actor: User) -> Viewer:
             organizes=Exists(Membership.objects.filter(
                 profile=OuterRef("pk"), role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
             )),
+            hosts_series=Exists(events_selectors.series_hosted_by(OuterRef("pk"))),
+            organizes_series=Exists(events_selectors.series_of_groups_organized_by(OuterRef("pk"))),
+            owns_programs=Exists(pairing_selectors.programs_owned_by(OuterRef("pk"))),
         )
         .first()
     )
@@ -96,7 +107,14 @@ def insights_viewer(actor: User) -> Viewer:
             .order_by("group__name")
             .values_list("group_id", "group__name")
         )
-    return Viewer(user=actor, is_admin=False, profile_id=profile.pk, managed_department=managed, organized_groups=groups)
+    series: tuple[tuple[int, str], ...] = ()
+    if getattr(profile, "hosts_series", False) or getattr(profile, "organizes_series", False):
+        series = tuple(events_selectors.series_run_by(profile.pk))
+    programs: tuple[tuple[int, str], ...] = ()
+    if getattr(profile, "owns_programs", False):
+        programs = tuple(pairing_selectors.programs_run_by(profile.pk))
+    return Viewer(user=actor, is_admin=False, profile_id=profile.pk, managed_department=managed, organized_groups=groups,
+                  run_series=series, run_programs=programs)
 
 
 def require_insights(actor: User) -> Viewer:
@@ -139,12 +157,24 @@ def access_scope(viewer: Viewer, kind: str, raw_id: object = 0) -> Scope:
         name = _location_name(scope_id)
         if name is not None:
             return Scope("location", scope_id, name)
-    if kind in OWNER_HOOKS:
-        name = OWNER_HOOKS[kind](viewer.user, scope_id)
-        if name is not None:
+    if kind == "series":
+        return _run_scope(viewer, "series", scope_id, viewer.run_series, events_selectors.series_name)
+    if kind == "program":
+        return _run_scope(viewer, "program", scope_id, viewer.run_programs, pairing_selectors.program_name)
+    raise NotFound(_("No such scope."))
+
+
+def _run_scope(
+    viewer: Viewer, kind: str, scope_id: int, run: tuple[tuple[int, str], ...], name_of: Callable[[int], str | None]
+) -> Scope:
+    """An event series or a program: one the viewer runs, or any that exists for an admin."""
+    for run_id, name in run:
+        if run_id == scope_id:
             return Scope(kind, scope_id, name)
-    if kind == "program" and viewer.is_admin:
-        return Scope("program", scope_id, _("Program {id}").format(id=scope_id))
+    if viewer.is_admin:
+        found = name_of(scope_id)
+        if found is not None:
+            return Scope(kind, scope_id, found)
     raise NotFound(_("No such scope."))
 
 
@@ -179,8 +209,8 @@ def can_manage_goals(viewer: Viewer) -> bool:
 
 
 def nav_visible(user: User) -> bool:
-    """Whether the navigation shows Insights: admins always; managers and organizers too. Cached per user
-    for a few minutes, so that other pages pay no query for it."""
+    """Whether the navigation shows Insights: admins always; managers, organizers and those who run an event
+    series or a program too. Cached per user for a few minutes, so that other pages pay no query for it."""
     if is_admin(user):
         return True
     key = f"insights:nav:{user.pk}"
@@ -191,6 +221,14 @@ def nav_visible(user: User) -> bool:
             or Membership.objects.filter(
                 profile__user=user, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
             ).exists()
+            or _runs_series_or_program(user)
         )
         cache.set(key, visible, NAV_CACHE_SECONDS)
     return bool(visible)
+
+
+def _runs_series_or_program(user: User) -> bool:
+    profile_id = Profile.objects.filter(user=user).values_list("pk", flat=True).first()
+    if profile_id is None:
+        return False
+    return events_selectors.series_hosted_by(profile_id).exists() or pairing_selectors.programs_owned_by(profile_id).exists()

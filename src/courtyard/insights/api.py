@@ -58,6 +58,17 @@ class BreakdownOut(Schema):
     survey_withheld: bool
 
 
+class BelongingOut(Schema):
+    withheld: bool = Field(description="True when too few answered in the scope, or the figure could be worked "
+                                       "out by subtracting one shown segment from another.")
+    reason: Literal["small", "derivable"] | None
+    value: float | None = Field(description="The belonging index, 0–100; null when withheld.")
+    respondents: int | None = Field(description="Responses it rests on (one per survey answered); null when "
+                                                "withheld.")
+    surveys: int | None
+    minimum: int = Field(description="The strictest minimum group size among the surveys involved.")
+
+
 class KpisOut(Schema):
     scope: ScopeOut
     period: PeriodOut
@@ -66,6 +77,9 @@ class KpisOut(Schema):
     figures: list[FigureOut]
     breakdown: list[BreakdownOut]
     min_group_size: int
+    belonging: BelongingOut | None = Field(
+        description="The surveys' belonging index for this scope and period; null when no survey asked, or for "
+                    "scopes survey answers cannot be broken down by (groups, programs, event series).")
 
 
 class DepartmentOut(Schema):
@@ -128,7 +142,8 @@ class GoalOut(Schema):
 
 class GoalIn(Strict):
     metric: Literal[tuple(k.key for k in kpis.GOAL_KPIS)]  # type: ignore[valid-type]
-    scope: str = Field("org", max_length=40, description='"org", or "dept:<id>", "group:<id>", "location:<id>"')
+    scope: str = Field("org", max_length=40, description='"org", or "dept:<id>", "group:<id>", "location:<id>", '
+                                                       '"series:<event id>", "program:<id>"')
     period_kind: Literal["week", "month", "quarter"] = "month"
     target: float = Field(..., description="In the KPI's unit: a share is between 0 and 1.")
     due: dt.date
@@ -193,11 +208,13 @@ def _goal_out(goal: Goal) -> dict[str, Any]:
 def scopes(request: ApiRequest) -> dict[str, Any]:
     viewer = access.insights_viewer(request.auth)
     options: dict[str, Any] = selectors.scope_options(viewer) if viewer.has_scope else {
-        "org": False, "departments": [], "locations": [], "groups": []}
+        "org": False, "departments": [], "locations": [], "groups": [], "series": [], "programs": []}
     listed = [access.ORG] if options["org"] else []
     listed += [access.Scope("dept", i, n) for i, n in options["departments"]]
     listed += [access.Scope("location", i, n) for i, n in options["locations"]]
     listed += [access.Scope("group", i, n) for i, n in options["groups"]]
+    listed += [access.Scope("series", i, n) for i, n in options["series"]]
+    listed += [access.Scope("program", i, n) for i, n in options["programs"]]
     return {"scopes": [_scope_out(s) for s in listed], "silo_map": access.can_see_silo_map(viewer),
             "manage_goals": access.can_manage_goals(viewer)}
 
@@ -205,8 +222,8 @@ def scopes(request: ApiRequest) -> dict[str, Any]:
 @router.get("/kpis", response=KpisOut, summary="Every KPI for a scope and period, with its trend")
 def kpis_read(
     request: ApiRequest,
-    scope: str = Query("", max_length=40, description='"org", "dept:<id>", "group:<id>", "location:<id>"; '
-                                                        "empty: your default scope"),
+    scope: str = Query("", max_length=40, description='"org", "dept:<id>", "group:<id>", "location:<id>", '
+                                                        '"series:<event id>", "program:<id>"; empty: your default scope'),
     period: PeriodKind = "month",
     start: str = Query("", max_length=10, description="A day in the period (custom: its first day), YYYY-MM-DD"),
     end: str = Query("", max_length=10, description="Custom periods: the last day, YYYY-MM-DD"),
@@ -219,7 +236,17 @@ def kpis_read(
         "trend_periods": [_period_out(p) for p in board.trend_periods], "headcount": board.headcount,
         "figures": [f.as_dict() for f in board.figures], "breakdown": list(board.breakdown),
         "min_group_size": board.min_group_size,
+        "belonging": _belonging_out(selectors.belonging_index(board.scope, board.period)),
     }
+
+
+def _belonging_out(found: dict[str, Any] | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    withheld = bool(found.get("withheld"))
+    return {"withheld": withheld, "reason": found.get("reason"), "minimum": found["minimum"],
+            "value": None if withheld else found["value"], "respondents": None if withheld else found["respondents"],
+            "surveys": None if withheld else found["surveys"]}
 
 
 @router.get("/silo", response=SiloOut, summary="The silo map: departments, ties, E-I, modularity, communities")

@@ -8,7 +8,9 @@ the same rows; the sums are applied in the same transaction that moves the high-
 retried job never counts a fact twice.
 
 Scopes: ``org`` (scope_id 0), ``dept`` (the department recorded on the fact), ``group``, ``program``
-and ``event`` (the ids recorded on the fact). Department 0 means "no department".
+(a pairing program; survey facts, which carry a survey id there, are left out) and ``series`` (the event id
+recorded on the fact: an event and its occurrences). Department 0 means "no department". Rollups written
+before ``series`` existed (when event counts were keyed ``event``) need one ``courtyard insights_rebuild``.
 """
 
 from __future__ import annotations

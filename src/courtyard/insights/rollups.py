@@ -184,13 +184,19 @@ def _fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 
 # --- Participations ------------------------------------------------------------------------------
 
+# Surveys record their survey's id in ``program_id`` (the verb says which kind): a survey is not a pairing
+# program, so its facts stay out of the program scope, whose ids are pairing programs'.
+SURVEY_VERBS = frozenset({"answered_survey"})
+# An event fact's ``event_id`` is its event, that is the series of its occurrences (events.ledger): the scope
+# "series" (a one-off event is a series of one).
 PARTICIPATION_SCOPES = (
     ("org", "0", ""),
     ("dept", "f.department_id", "AND f.department_id IS NOT NULL"),
     ("group", "f.group_id", "AND f.group_id IS NOT NULL"),
-    ("program", "f.program_id", "AND f.program_id IS NOT NULL"),
+    ("program", "f.program_id", f"AND f.program_id IS NOT NULL AND f.verb NOT IN {_in(SURVEY_VERBS)}"),
+    ("series", "f.event_id", "AND f.event_id IS NOT NULL"),
 )
-COUNT_SCOPES = (*PARTICIPATION_SCOPES, ("event", "f.event_id", "AND f.event_id IS NOT NULL"))
+COUNT_SCOPES = PARTICIPATION_SCOPES
 
 
 def _presence_expression(d: Dialect, column: str) -> str:
@@ -285,7 +291,7 @@ INTERACTION_SCOPES = (
     ("dept", "f.actor_department_id", "AND f.actor_department_id IS NOT NULL"),
     ("group", "f.group_id", "AND f.group_id IS NOT NULL"),
     ("program", "f.program_id", "AND f.program_id IS NOT NULL"),
-    ("event", "f.event_id", "AND f.event_id IS NOT NULL"),
+    ("series", "f.event_id", "AND f.event_id IS NOT NULL"),
 )
 
 

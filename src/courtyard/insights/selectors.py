@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -28,6 +27,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from courtyard.core.domain.anonymity import DEFAULT_MIN_GROUP_SIZE
 from courtyard.core.domain.facts import CONTRIBUTION_VERBS, TIE_KINDS
 from courtyard.core.models import Interaction, Participation
+from courtyard.events import selectors as events_selectors
 from courtyard.groups.models import Group
 from courtyard.insights import rollups
 from courtyard.insights.access import ORG, Scope, Viewer
@@ -45,15 +45,26 @@ from courtyard.insights.models import (
     NewcomerStat,
     PeriodCount,
 )
+from courtyard.pairing import selectors as pairing_selectors
 from courtyard.people.models import Profile
 from courtyard.people.selectors import directory_filter_options
+from courtyard.surveys.selectors import belonging_index as survey_belonging_index
 
 TREND_LENGTH = {"week": 8, "month": 6, "quarter": 4, "custom": 2}  # custom: the period and the one before
 LIVE_COMMUNITY_LIMIT = 5_000  # member ties detected on each view below this; above it, the nightly snapshot
 COMMUNITY_SEED = 7
 CONNECTORS_SHOWN = 8
 MIN_GROUP_SIZE = DEFAULT_MIN_GROUP_SIZE
-ROLLUP_SCOPES = ("org", "dept", "group", "program")
+ROLLUP_SCOPES = ("org", "dept", "group", "program", "series")
+# KPIs whose facts never carry the scope's id (kudos, surveys and discussions name no event or program; event
+# facts no program): shown as "—" rather than a misleading 0 %.
+NOT_FOR_SCOPE = {
+    "series": frozenset({"contributions_per_member", "recognition_reach", "recognition_givers", "coffee_meeting_rate",
+                         "mentorship_completion", "survey_participation"}),
+    "program": frozenset({"event_participation", "rsvp_conversion", "contributions_per_member", "recognition_reach",
+                          "recognition_givers", "survey_participation"}),
+}
+PICKER_LIMIT = 100
 
 
 def cache_seconds() -> int:
@@ -88,7 +99,8 @@ def _datetime(value: Any) -> dt.datetime | None:
 
 def scope_options(viewer: Viewer) -> dict[str, Any]:
     """What the scope picker offers this viewer (departments and locations come from a cached list)."""
-    options: dict[str, Any] = {"org": viewer.is_admin, "departments": [], "locations": [], "groups": []}
+    options: dict[str, Any] = {"org": viewer.is_admin, "departments": [], "locations": [], "groups": [],
+                               "series": list(viewer.run_series), "programs": list(viewer.run_programs)}
     if viewer.is_admin:
         directory = directory_filter_options()
         options["departments"] = [(d["id"], d["path"]) for d in directory["departments"]]
@@ -96,11 +108,26 @@ def scope_options(viewer: Viewer) -> dict[str, Any]:
         options["groups"] = list(
             Group.objects.filter(archived_at__isnull=True).order_by("-member_count", "name").values_list("pk", "name")[:100]
         )
+        for kind, pk, name in _program_and_series_choices():
+            options["programs" if kind == "program" else "series"].append((pk, name))
     else:
         if viewer.managed_department is not None:
             options["departments"] = [viewer.managed_department]
         options["groups"] = list(viewer.organized_groups)
     return options
+
+
+def _program_and_series_choices() -> list[tuple[str, int, str]]:
+    """Every program and series (not cancelled) an admin may pick, programs first (there are few): one query,
+    cached for a few minutes like the directory's lists (a new one may take that long to be offered; its
+    insights open by URL at once)."""
+    choices = cache.get("insights:program-series-choices")
+    if choices is None:
+        # Any: the names to order a union by are the first query's annotations, which the type stubs cannot see.
+        union: Any = pairing_selectors.program_choices().union(events_selectors.series_choices(), all=True)
+        choices = [tuple(row) for row in union.order_by("scope_kind", "label", "pk")[:PICKER_LIMIT]]
+        cache.set("insights:program-series-choices", choices, 300)
+    return list(choices)
 
 
 # --- Headcount -----------------------------------------------------------------------------------
@@ -294,6 +321,8 @@ def _events(scope: Scope, trend: list[Period]) -> list[tuple[int, int]]:
         where, extra = "AND m.group_id = %s", [scope.id]
     elif scope.kind == "location":
         where, extra = "AND m.member_id IN (SELECT id FROM people_profile WHERE location_id = %s)", [scope.id]
+    elif scope.kind == "series":
+        where, extra = "AND m.event_id = %s", [scope.id]
     elif scope.kind == "program":
         return [(0, 0) for _ in trend]
     row = _fetch(
@@ -394,18 +423,19 @@ def _ei_trend(scope: Scope, trend: list[Period]) -> list[float | None]:
 
 
 def belonging_index(scope: Scope, period: Period) -> dict[str, Any] | None:
-    """The surveys' belonging index for the scope, when the surveys capability provides it (a function
-    ``belonging_index(scope_kind, scope_id, start, end)`` in ``courtyard.surveys.selectors`` that applies its
-    own minimum group size); until then, None."""
-    try:
-        module = importlib.import_module("courtyard.surveys.selectors")
-    except ImportError:
-        return None
-    provider = getattr(module, "belonging_index", None)
-    if provider is None:
-        return None
-    result = provider(scope.kind, scope.id, period.start, period.end)
-    return result if isinstance(result, dict) else None
+    """The surveys' belonging index for the scope and period, or why it is withheld (aggregates only, under the
+    surveys' own minimum group size and subtraction rule: ``surveys.selectors.belonging_index``); None for
+    scopes answers cannot be broken down by, or when no survey asked. Survey answers are not in the rollups,
+    so it is cached by scope and period for the dashboard's few minutes rather than by the rollups' version."""
+    seconds = cache_seconds()
+    key = f"insights:belonging:{scope.key}:{period.key}"
+    cached = cache.get(key) if seconds else None
+    if cached is not None:
+        return dict(cached) or None
+    result = survey_belonging_index(scope.kind, scope.id, period.start, period.end)
+    if seconds:
+        cache.set(key, result or {}, seconds)  # {}: "nothing to show", which a cache miss (None) cannot say
+    return result
 
 
 # --- The dashboard -------------------------------------------------------------------------------
@@ -534,8 +564,10 @@ def _dashboard(scope: Scope, period: Period, *, today: dt.date) -> Dashboard:
         "newcomer_connected_90": tuple(i.milestone(90).share if i else None for i in integration),
         "cross_department_ei": tuple(ei),
     }
+    missing = NOT_FOR_SCOPE.get(scope.kind, frozenset())
     figures = tuple(
-        Figure(key=k.key, label=k.label, unit=k.unit, help=k.help, rising=k.rising, trend=series[k.key])
+        Figure(key=k.key, label=k.label, unit=k.unit, help=k.help, rising=k.rising,
+               trend=tuple(None for _ in trend) if k.key in missing else series[k.key])
         for k in kpis.KPIS
     )
     breakdown = _breakdown(department_rows, sizes or {}) if scope.kind == "org" and natural else ()
@@ -756,6 +788,10 @@ def goals_for(viewer: Viewer) -> list[Goal]:
             visible |= Q(scope_kind="dept", scope_id=viewer.managed_department[0])
         if viewer.organized_groups:
             visible |= Q(scope_kind="group", scope_id__in=[g for g, _name in viewer.organized_groups])
+        if viewer.run_series:
+            visible |= Q(scope_kind="series", scope_id__in=[s for s, _name in viewer.run_series])
+        if viewer.run_programs:
+            visible |= Q(scope_kind="program", scope_id__in=[p for p, _name in viewer.run_programs])
         goals = goals.filter(visible)
     return list(goals.order_by("due", "pk"))
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
@@ -291,3 +291,28 @@ def signups_of(program: Program, *, limit: int = 500) -> list[Signup]:
         .select_related("profile", "profile__department").prefetch_related("skills")
         .order_by("role", "profile__full_name")[:limit]
     )
+
+
+# --- Programs, for insights ------------------------------------------------------------------------
+# Insights show a program's figures to whoever runs it (policy.can_manage): its owner and community admins.
+# ``profile`` may be a Profile, its id or an OuterRef to one.
+
+
+def programs_owned_by(profile: Any) -> QuerySet[Program]:
+    return Program.objects.filter(owner=profile)
+
+
+def programs_run_by(profile_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the programs the member owns, by name, in one query."""
+    return list(programs_owned_by(profile_id).order_by("name", "pk").values_list("pk", "name")[:PROGRAMS_LIMIT])
+
+
+def program_choices() -> QuerySet[Program, tuple[str, int, str]]:
+    """Every program, as ("program", id, name) rows: a picker's options (to combine with others)."""
+    return (Program.objects.order_by().annotate(scope_kind=Value("program"), label=F("name"))
+            .values_list("scope_kind", "pk", "label"))
+
+
+def program_name(program_id: int) -> str | None:
+    """The name of a program (any: for community admins), or None when there is no such program."""
+    return Program.objects.filter(pk=program_id).values_list("name", flat=True).first()

@@ -5,6 +5,7 @@ withheld (surveys/domain/anonymity.py). Nothing here returns an individual anony
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from courtyard.accounts.models import User
 from courtyard.core.access import is_admin
 from courtyard.core.domain.anonymity import effective_minimum
 from courtyard.people.models import Department, Location, Profile
+from courtyard.people.selectors import directory_filter_options
 from courtyard.surveys.domain import questions as q
 from courtyard.surveys.domain import scores
 from courtyard.surveys.domain.anonymity import (
@@ -412,6 +414,107 @@ def series_trend(series: PulseSeries) -> dict[str, Any]:
         ))
     questions = sorted({qid for r in trend for qid in r.favourable}, key=lambda i: (bank[i].theme, i))
     return {"rounds": trend, "questions": [bank[i] for i in questions]}
+
+
+# --- Belonging index for insights ---------------------------------------------------------------
+
+
+def _belonging_segment_key(scope_kind: str, scope_id: int) -> str | None:
+    """The results segment an insights scope reads. Answers keep only department, location and tenure band,
+    so groups, programs and event series have no segment (and no belonging figure)."""
+    if scope_kind == "org":
+        return EVERYONE
+    if scope_kind == "dept":
+        return f"dept:{scope_id}"
+    if scope_kind == "location":
+        return f"loc:{scope_id}"
+    return None
+
+
+def _directory_subtrees() -> dict[int, set[int]]:
+    """Every department with the ids of itself and everything below it, from the directory's cached list (no
+    query once warm; it is invalidated whenever the tree changes). Paths are unique and nest with " / "
+    (people.services), so a department's parent is the path before its last separator."""
+    departments = directory_filter_options()["departments"]
+    by_path = {d["path"]: d["id"] for d in departments}
+    return _department_subtrees([
+        {"id": d["id"], "parent_id": by_path.get(d["path"].rsplit(" / ", 1)[0]) if " / " in d["path"] else None}
+        for d in departments
+    ])
+
+
+def belonging_index(scope_kind: str, scope_id: int, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    """The belonging index (0–100, ``scores.belonging_index``) of the surveys opened between ``start`` and
+    ``end`` (UTC days, inclusive), for everyone (``org``), a department with its sub-departments (``dept``) or
+    a location, as ``{"value", "respondents", "surveys", "minimum"}``; ``{"withheld": True, "reason",
+    "minimum"}`` when it may not be shown; None when no survey in the period asked a belonging statement of
+    anyone in the scope, or the scope is not one answers can be broken down by. One query.
+
+    A survey counts whole, in the period it opened: slicing one survey's answers by week would make figures
+    (the survey's total minus this period's part) that its results page never checked. Each survey adds its
+    answers only when its results would show this very segment — the same ``visible_segments`` check over all
+    of its segments, so its minimum group size and the subtraction rule (Engineering minus Platform, the whole
+    organization minus one department) hold exactly; what is summed here is then only ever a sum of figures
+    the results already show. On top of that, the figure is withheld when it rests on fewer answers than the
+    strictest minimum group size among the surveys that have answers in the scope. ``respondents`` counts
+    responses: someone who answered two of the surveys counts twice."""
+    segment_key = _belonging_segment_key(scope_kind, scope_id)
+    if segment_key is None:
+        return None
+    rows = (
+        Answer.objects.filter(
+            survey__opened_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC),
+            survey__opened_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
+            question__question__key__in=q.BELONGING_KEYS, value__isnull=False,
+        )
+        .values_list("survey_id", "survey__min_group_size", "question__question_id", "department_id", "location_id",
+                     "tenure_band", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # survey → bank question → cell → value → answers
+    table: dict[int, dict[int, dict[Cell, dict[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    minimums: dict[int, int] = {}
+    for survey_id, min_group_size, question_id, department_id, location_id, band, value, n in rows:
+        table[survey_id][question_id].setdefault((department_id, location_id, band), {})[value] = n
+        minimums[survey_id] = effective_minimum(min_group_size)
+    if not table:
+        return None
+    subtrees = _directory_subtrees()
+    pooled: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    strictest = respondents = involved = surveys = 0
+    derivable = False
+    for survey_id, questions in sorted(table.items()):
+        # Every closed question needs an answer, so each counts the same respondents per cell as the first
+        # closed question the results count them by.
+        cells: dict[Cell, int] = defaultdict(int)
+        for per_cell in questions.values():
+            for cell, values in per_cell.items():
+                cells[cell] = max(cells[cell], scores.total(values))
+        segments = segments_for(cells, subtrees)
+        segment = next((s for s in segments if s.key == segment_key), None)
+        if segment is None:
+            continue
+        in_scope = sum(cells.get(cell, 0) for cell in segment.cells)
+        strictest = max(strictest, minimums[survey_id])
+        involved += in_scope
+        visibility = visible_segments(segments, cells, minimums[survey_id])
+        if segment_key not in visibility.shown:
+            derivable = derivable or visibility.withheld.get(segment_key) == "derivable"
+            continue
+        surveys += 1
+        respondents += in_scope
+        for question_id, per_cell in questions.items():
+            for cell in segment.cells:
+                for value, n in per_cell.get(cell, {}).items():
+                    pooled[question_id][value] += n
+    if not strictest:
+        return None
+    if respondents < strictest:
+        reason = "derivable" if derivable and involved >= strictest else "small"
+        return {"withheld": True, "reason": reason, "minimum": strictest}
+    return {"value": scores.belonging_index(pooled.values()), "respondents": respondents, "surveys": surveys,
+            "minimum": strictest}
 
 
 # --- Managing -----------------------------------------------------------------------------------
