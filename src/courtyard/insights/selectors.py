@@ -205,30 +205,33 @@ LIVE_COLUMNS = ("active", "took_part", "attended", "gave_kudos", "received_kudos
 
 def _presence_live(scope: Scope, trend: list[Period]) -> list[dict[str, int]]:
     """Distinct members per period straight from MemberMonth (custom periods and locations): only the
-    columns the figures use, and only the periods asked for."""
+    columns the figures use, and only the periods asked for. Each month row is joined to its day masks
+    (one per period, 0 where the period misses the month) and tested with one AND per column."""
     kind, scope_id = _rollup_scope(scope)
-    selects, params = [], []
+    months: dict[dt.date, list[int]] = {}
     for index, period in enumerate(trend):
-        masks = periods.month_masks(period.start, period.end)
-        for column in LIVE_COLUMNS:
-            conditions = []
-            for month, mask in masks.items():
-                conditions.append(f"(month = %s AND ({column} & %s) <> 0)")
-                params += [month, mask]
-            selects.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN 1 ELSE 0 END) AS c{index}_{column}")
+        for month, mask in periods.month_masks(period.start, period.end).items():
+            months.setdefault(month, [0] * len(trend))[index] = mask
+    masks = ", ".join(f"m{i}" for i in range(len(trend)))
+    rows = ", ".join("(" + ", ".join(["%s"] * (len(trend) + 1)) + ")" for _ in months)
+    params: list[Any] = [value for month, bits in sorted(months.items()) for value in (month, *bits)]
+    names = [f"c{i}_{c}" for i in range(len(trend)) for c in LIVE_COLUMNS]
+    selects = [f"MAX(CASE WHEN (mm.{c} & v.m{i}) <> 0 THEN 1 ELSE 0 END) AS c{i}_{c}"
+               for i in range(len(trend)) for c in LIVE_COLUMNS]
     members_only = ""
     extra: list[Any] = []
     if scope.kind == "location":
-        members_only = "AND member_id IN (SELECT id FROM people_profile WHERE location_id = %s)"
+        members_only = "AND mm.member_id IN (SELECT id FROM people_profile WHERE location_id = %s)"
         extra = [scope.id]
-    names = [f"c{i}_{c}" for i in range(len(trend)) for c in LIVE_COLUMNS]
     sql = (
-        f"SELECT {', '.join(f'COALESCE(SUM({n}), 0)' for n in names)} FROM ("  # noqa: S608
-        f"SELECT member_id, {', '.join(selects)} FROM {MemberMonth._meta.db_table} "
-        f"WHERE scope_kind = %s AND scope_id = %s AND month >= %s AND month <= %s {members_only} "
-        f"GROUP BY member_id) s"
+        f"WITH v(month, {masks}) AS (VALUES {rows}) "  # noqa: S608
+        f"SELECT {', '.join(f'COALESCE(SUM({n}), 0)' for n in names)} FROM ("
+        f"SELECT mm.member_id, {', '.join(selects)} FROM {MemberMonth._meta.db_table} mm "
+        f"JOIN v ON mm.month = v.month "
+        f"WHERE mm.scope_kind = %s AND mm.scope_id = %s AND mm.month >= %s AND mm.month <= %s {members_only} "
+        f"GROUP BY mm.member_id) s"
     )
-    row = _fetch(sql, [*params, kind, scope_id, periods.month_start(trend[0].start), trend[-1].end, *extra])[0]
+    row = _fetch(sql, [*params, kind, scope_id, min(months), max(months), *extra])[0]
     values = dict(zip(names, row, strict=True))
     return [{c: int(values.get(f"c{i}_{c}") or 0) for c in PRESENCE_COLUMNS} for i in range(len(trend))]
 

@@ -51,11 +51,13 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365)
         parser.add_argument("--requests", type=int, default=15)
         parser.add_argument("--warmup", type=int, default=2)
+        parser.add_argument("--pages-only", action="store_true",
+                            help="Only the dashboards, on the facts and rollups already there")
         parser.add_argument("--incremental-only", action="store_true",
                             help="Only the incremental runs, on the facts and rollups already there")
 
     def handle(self, *args: Any, members: int, sizes: str, days: int, requests: int, warmup: int,
-               incremental_only: bool = False, **options: Any) -> None:
+               incremental_only: bool = False, pages_only: bool = False, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("Set DATABASE_URL to a PostgreSQL database: this benchmark writes facts with "
                                "generate_series.")
@@ -67,6 +69,10 @@ class Command(BaseCommand):
         targets = [int(s) for s in sizes.split(",")]
         if incremental_only:
             self._incremental(days=days, per_day=targets[-1] // days)
+            return
+        if pages_only:
+            self._analyze()
+            self._dashboards(requests=requests, warmup=warmup)
             return
         self._clear_facts()
         results = []
