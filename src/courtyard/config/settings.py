@@ -142,8 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("COURTYARD_PG_JIT", False):
     # PostgreSQL's JIT compiles expressions of queries it estimates as costly; for the page-sized queries
-    # of a web request that costs more than it saves (~100 ms of JIT on a 560 ms insights query over
-    # 2.5 M rollup rows, bench/README.md). COURTYARD_PG_JIT=1 keeps the server's setting.
+    # of a web request that costs more than it saves (102 ms of JIT in a 561 ms insights query over
+    # 2.5 M rollup rows; the silo map ~20 ms faster without it: bench/README.md). COURTYARD_PG_JIT=1 keeps the server's setting.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
