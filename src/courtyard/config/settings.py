@@ -143,7 +143,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("COURTYARD_PG_JIT", False):
     # PostgreSQL's JIT compiles expressions of queries it estimates as costly; for the page-sized queries
     # of a web request that costs more than it saves (102 ms of JIT in a 561 ms insights query over
-    # 2.5 M rollup rows; the silo map ~20 ms faster without it: bench/README.md). COURTYARD_PG_JIT=1 keeps the server's setting.
+    # 2.5 M rollup rows; the silo map ~20 ms faster without it: bench/README.md).
+    # COURTYARD_PG_JIT=1 keeps the server's setting.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
