@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -217,6 +218,63 @@ def membership_in(group: Group, membership_id: object) -> Membership:
     if membership is None:
         raise NotFound("No such member.")
     return membership
+
+
+# --- Memberships other apps read (who belongs, who organizes; never group content) ------------
+
+
+def active_member_ids(groups: Any) -> QuerySet[Membership, Any]:
+    """Profile ids of the active members of these groups (group ids, Groups, or a queryset of either), for
+    ``pk__in`` / ``profile_id__in``: a subquery, so it runs no query of its own."""
+    return Membership.objects.filter(group__in=groups, status=Membership.Status.ACTIVE).values("profile_id")
+
+
+def active_members_by_group(group_ids: Iterable[int]) -> dict[int, list[int]]:
+    """group id -> the active profiles actively belonging to it, by profile id (one query)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, profile_id in (
+        Membership.objects.filter(group_id__in=group_ids, status=Membership.Status.ACTIVE, profile__is_active=True)
+        .order_by("group_id", "profile_id").values_list("group_id", "profile_id")
+    ):
+        members[group_id].append(profile_id)
+    return members
+
+
+def small_groups_of(profile_ids: Any, *, max_members: int) -> dict[int, set[int]]:
+    """profile id -> the live groups of at most ``max_members`` members they actively belong to (one query;
+    ``profile_ids`` may be a subquery)."""
+    small: dict[int, set[int]] = defaultdict(set)
+    for profile_id, group_id in Membership.objects.filter(
+        profile_id__in=profile_ids, status=Membership.Status.ACTIVE, group__member_count__lte=max_members,
+        group__archived_at__isnull=True,
+    ).values_list("profile_id", "group_id"):
+        small[profile_id].add(group_id)
+    return small
+
+
+def organizer_memberships(profile: Any) -> QuerySet[Membership]:
+    """A profile's active organizer memberships; ``profile`` is a Profile, its id or an ``OuterRef`` (for an
+    ``Exists`` annotation that costs no query of its own)."""
+    return Membership.objects.filter(profile=profile, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE)
+
+
+def organized_groups(profile: Profile | int) -> list[tuple[int, str]]:
+    """(id, name) of the groups a profile actively organizes, archived ones included, by name (one query)."""
+    return list(organizer_memberships(profile).order_by("group__name").values_list("group_id", "group__name"))
+
+
+def organizes_any_group(actor: User) -> bool:
+    """Whether the actor actively organizes at least one group, archived ones included (one query)."""
+    return Membership.objects.filter(
+        profile__user=actor, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
+    ).exists()
+
+
+def groups_organized_by(actor: User) -> QuerySet[Group]:
+    """The groups the actor actively organizes, archived ones included, for the caller to filter, order and
+    slice."""
+    return Group.objects.filter(memberships__profile__user=actor, memberships__role=Membership.Role.ORGANIZER,
+                                memberships__status=Membership.Status.ACTIVE)
 
 
 # --- Home feed --------------------------------------------------------------------------------

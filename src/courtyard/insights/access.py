@@ -23,7 +23,8 @@ from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_signed_in
 from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.events import selectors as events_selectors
-from courtyard.groups.models import Group, Membership
+from courtyard.groups import selectors as groups_selectors
+from courtyard.groups.models import Group
 from courtyard.pairing import selectors as pairing_selectors
 from courtyard.people.models import Profile
 from courtyard.people.selectors import directory_filter_options
@@ -86,9 +87,7 @@ def insights_viewer(actor: User) -> Viewer:
         .select_related("department")
         .annotate(
             manages=Exists(Profile.objects.filter(manager=OuterRef("pk"), is_active=True)),
-            organizes=Exists(Membership.objects.filter(
-                profile=OuterRef("pk"), role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
-            )),
+            organizes=Exists(groups_selectors.organizer_memberships(OuterRef("pk"))),
             hosts_series=Exists(events_selectors.series_hosted_by(OuterRef("pk"))),
             organizes_series=Exists(events_selectors.series_of_groups_organized_by(OuterRef("pk"))),
             owns_programs=Exists(pairing_selectors.programs_owned_by(OuterRef("pk"))),
@@ -102,11 +101,7 @@ def insights_viewer(actor: User) -> Viewer:
         managed = (profile.department.pk, profile.department.path)
     groups: tuple[tuple[int, str], ...] = ()
     if getattr(profile, "organizes", False):
-        groups = tuple(
-            Membership.objects.filter(profile=profile, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE)
-            .order_by("group__name")
-            .values_list("group_id", "group__name")
-        )
+        groups = tuple(groups_selectors.organized_groups(profile))
     series: tuple[tuple[int, str], ...] = ()
     if getattr(profile, "hosts_series", False) or getattr(profile, "organizes_series", False):
         series = tuple(events_selectors.series_run_by(profile.pk))
@@ -218,9 +213,7 @@ def nav_visible(user: User) -> bool:
     if visible is None:
         visible = (
             Profile.objects.filter(manager__user=user, is_active=True).exists()
-            or Membership.objects.filter(
-                profile__user=user, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE
-            ).exists()
+            or groups_selectors.organizes_any_group(user)
             or _runs_series_or_program(user)
         )
         cache.set(key, visible, NAV_CACHE_SECONDS)

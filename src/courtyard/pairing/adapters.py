@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from courtyard.groups.models import Group, Membership
+from courtyard.groups import selectors as groups_selectors
+from courtyard.groups.models import Group
 from courtyard.pairing import schedule
 from courtyard.pairing.domain.types import Person, Reason
 from courtyard.people.domain.directory import is_newcomer
@@ -50,14 +51,9 @@ def people_for(
             "profile_id", "tag__name"
         ):
             skills[profile_id].add(name)
-    small: dict[int, set[int]] = defaultdict(set)
+    small: dict[int, set[int]] = {}
     if with_small_groups:
-        memberships = Membership.objects.filter(
-            profile_id__in=profile_ids, status=Membership.Status.ACTIVE, group__member_count__lte=SMALL_GROUP_MAX,
-            group__archived_at__isnull=True,
-        ).values_list("profile_id", "group_id")
-        for profile_id, group_id in memberships:
-            small[profile_id].add(group_id)
+        small = groups_selectors.small_groups_of(profile_ids, max_members=SMALL_GROUP_MAX)
     people: dict[int, Person] = {}
     for row in rows:
         start = row["start_date"]
@@ -106,9 +102,7 @@ def side_members(definition: Mapping[str, Any], profile_ids: QuerySet[Any, Any],
         people = people.filter(department_id__in=subtree)
     group_ids = [int(g) for g in definition.get("groups") or []]
     if group_ids:
-        people = people.filter(
-            memberships__group_id__in=group_ids, memberships__status=Membership.Status.ACTIVE
-        ).distinct()
+        people = people.filter(pk__in=groups_selectors.active_member_ids(group_ids))
     tenure = definition.get("tenure") or "any"
     rows = people.values_list("pk", "start_date")
     if tenure == "any":

@@ -28,6 +28,7 @@ from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, Conflict, NotFound
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
+from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
 from courtyard.pairing import adapters, notify, policy, schedule
 from courtyard.pairing.access import actor_profile, can_create_in_group, check, standing
@@ -505,10 +506,7 @@ def _coffee_participants(program: Program, today: dt.date, at: dt.datetime) -> l
         Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
     )
     if program.group_id is not None:
-        from courtyard.groups.models import Membership
-
-        signups = signups.filter(profile__memberships__group_id=program.group_id,
-                                 profile__memberships__status=Membership.Status.ACTIVE)
+        signups = signups.filter(profile_id__in=groups_selectors.active_member_ids([program.group_id]))
     ids = signups.values("profile_id")
     people = adapters.people_for(ids, today=today, at=at)
     if program.scope == Program.Scope.CROSS:

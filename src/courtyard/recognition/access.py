@@ -15,7 +15,7 @@ from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_admin, require_signed_in
 from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.groups.access import actor_profile
-from courtyard.groups.selectors import readable_group_ids
+from courtyard.groups.selectors import organizes_any_group, readable_group_ids
 from courtyard.people.models import Profile
 from courtyard.recognition.domain import rules
 from courtyard.recognition.models import (
@@ -108,10 +108,7 @@ def is_curator(actor: User) -> bool:
         return False
     if is_admin(actor):
         return True
-    # The groups app has no selector for "organizes any group"; this reads one role, never group content.
-    from courtyard.groups.models import Membership
-
-    return Membership.objects.filter(profile__user=actor, role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE).exists()
+    return organizes_any_group(actor)
 
 
 def require_curator(actor: User) -> None:

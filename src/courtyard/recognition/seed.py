@@ -41,7 +41,8 @@ from django.db.models.functions import Coalesce
 from courtyard.core import clock
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
-from courtyard.groups.models import Group, Membership, ReactionKind
+from courtyard.groups import selectors as groups_selectors
+from courtyard.groups.models import Group, ReactionKind
 from courtyard.groups.services import reaction_kinds_ensure_defaults
 from courtyard.people.models import Profile
 from courtyard.people.seed import seeded_profiles
@@ -217,12 +218,7 @@ def seed_recognition(
                              member_count__lte=services.TEAM_KUDOS_MAX_MEMBERS, member_count__gte=3)
         .order_by("pk").values_list("pk", flat=True)
     )
-    group_members: dict[int, list[int]] = defaultdict(list)
-    for member_group, profile_id in (
-        Membership.objects.filter(group_id__in=small_groups, status=Membership.Status.ACTIVE, profile__is_active=True)
-        .order_by("group_id", "profile_id").values_list("group_id", "profile_id")
-    ):
-        group_members[member_group].append(profile_id)
+    group_members = groups_selectors.active_members_by_group(small_groups)
 
     rendered: dict[str, str] = {}
     spent: dict[tuple[int, dt.date], int] = defaultdict(int)
@@ -247,7 +243,7 @@ def seed_recognition(
             via = KudosReceiver.Via.TEAM
         elif draw < 0.14 and small_groups:
             group_id = rng.choice(small_groups)
-            receivers = [pk for pk in group_members[group_id] if pk != giver.pk]
+            receivers = [pk for pk in group_members.get(group_id, ()) if pk != giver.pk]
             via = KudosReceiver.Via.GROUP
         else:
             pool = (by_team.get(giver.team_id or 0) if rng.random() < 0.45 else None) or (

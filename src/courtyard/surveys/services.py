@@ -174,7 +174,7 @@ def _set_audience(target: Survey | PulseSeries, departments: list[int], location
 
 def audience_profiles(target: Survey | PulseSeries, *, today: dt.date | None = None) -> QuerySet[Profile]:
     """The active members a survey (or a pulse's rounds) is for, right now."""
-    from courtyard.groups.models import Membership
+    from courtyard.groups.selectors import active_member_ids
     from courtyard.people.selectors import department_subtree_ids
 
     people = Profile.objects.filter(is_active=True, user__is_active=True)
@@ -186,9 +186,7 @@ def audience_profiles(target: Survey | PulseSeries, *, today: dt.date | None = N
     if target.audience == Audience.LOCATIONS:
         return people.filter(location__in=target.locations.all())
     if target.audience == Audience.GROUPS:
-        # Read-only use of the groups app's memberships: active members of the chosen groups.
-        members = Membership.objects.filter(group__in=target.groups.all(), status=Membership.Status.ACTIVE)
-        return people.filter(pk__in=members.values("profile_id"))
+        return people.filter(pk__in=active_member_ids(target.groups.all()))
     if target.audience == Audience.NEWCOMERS:
         day = today or clock.now().date()
         return people.filter(start_date__gte=day - dt.timedelta(days=settings.NEWCOMER_DAYS), start_date__lte=day)

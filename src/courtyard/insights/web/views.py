@@ -22,7 +22,7 @@ from courtyard.core.http import AuthedRequest
 from courtyard.insights import access, selectors, services, svg
 from courtyard.insights.domain import kpis, periods
 from courtyard.insights.models import Goal
-from courtyard.insights.web.forms import GoalForm, parse_period, parse_scope
+from courtyard.insights.web.forms import SCOPE_KIND_LABELS, GoalForm, parse_period, parse_scope, scope_choices
 from courtyard.people.models import Profile
 
 
@@ -144,16 +144,15 @@ def silo_csv(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goals(request: AuthedRequest) -> HttpResponse:
     viewer = access.require_insights(request.user)
-    form = GoalForm(request.POST or None, initial={"due": _today() + dt.timedelta(days=90)})
+    form = GoalForm(request.POST or None, viewer=viewer, initial={"due": _today() + dt.timedelta(days=90)})
     status = 200
     if request.method == "POST":
         if not access.can_manage_goals(viewer):
             raise PermissionDenied(_("Only community admins set goals."))
         if form.is_valid():
             try:
-                scope = parse_scope(viewer, form.cleaned_data["scope"])
                 services.goal_create(
-                    viewer=viewer, metric=form.cleaned_data["metric"], scope=scope,
+                    viewer=viewer, metric=form.cleaned_data["metric"], scope=form.cleaned_data["scope"],
                     period_kind=form.cleaned_data["period_kind"], target=form.target_value(),
                     due=form.cleaned_data["due"], note=form.cleaned_data["note"],
                 )
@@ -167,6 +166,8 @@ def goals(request: AuthedRequest) -> HttpResponse:
     context = {**_pickers(request, viewer, scope, periods.period_of("month", _today())), "tab": "goals",
                "goals": [_goal_row(g) for g in selectors.goals_for(viewer)], "form": form,
                "can_manage": access.can_manage_goals(viewer)}
+    context["scope_choices"] = scope_choices(context["options"])
+    context["selected_scope"] = form["scope"].value() or "org"
     return render(request, "insights/goals.html", context, status=status)
 
 
@@ -179,7 +180,8 @@ def _goal_row(goal: Goal) -> dict[str, Any]:
     progress = metrics.goal_progress(baseline=goal.baseline, current=goal.current, target=goal.target,
                                      rising=kpi.rising if kpi else True)
     return {
-        "goal": goal, "label": kpi.label if kpi else goal.metric, "target": kpis.format_value(unit, goal.target),
+        "goal": goal, "label": kpi.label if kpi else goal.metric,
+        "scope_kind": SCOPE_KIND_LABELS.get(goal.scope_kind, goal.scope_kind), "target": kpis.format_value(unit, goal.target),
         "current": kpis.format_value(unit, goal.current), "baseline": kpis.format_value(unit, goal.baseline),
         "progress": progress, "percent": round((progress or 0) * 100),
         "met": metrics.goal_met(current=goal.current, target=goal.target, rising=rising),

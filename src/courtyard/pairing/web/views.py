@@ -16,7 +16,8 @@ from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.http import AuthedRequest
-from courtyard.groups.models import Group, Membership
+from courtyard.groups import selectors as groups_selectors
+from courtyard.groups.models import Group
 from courtyard.pairing import policy, selectors, services
 from courtyard.pairing.access import (
     access_coffee_match,
@@ -68,10 +69,8 @@ def _permissions(current: policy.Standing) -> dict[str, bool]:
 
 def _organized_groups(request: AuthedRequest) -> list[tuple[int, str]]:
     """Groups the actor may start a program for: those they organize (admins: every active group)."""
-    groups = Group.objects.filter(archived_at__isnull=True)
-    if not is_admin(request.user):
-        groups = groups.filter(memberships__profile__user=request.user, memberships__status=Membership.Status.ACTIVE,
-                               memberships__role=Membership.Role.ORGANIZER)
+    groups = Group.objects.all() if is_admin(request.user) else groups_selectors.groups_organized_by(request.user)
+    groups = groups.filter(archived_at__isnull=True)
     return list(groups.order_by("name").values_list("pk", "name")[:500])
 
 
