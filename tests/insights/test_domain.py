@@ -201,12 +201,26 @@ def test_suppress_withholds_small_cells_and_one_more():
     assert metrics.suppress({"A": 2, "B": 1, "C": 9}, minimum=5) == {"A": None, "B": None, "C": 9}
 
 
-@given(st.dictionaries(st.sampled_from("ABCDEFG"), st.integers(0, 30), min_size=1), st.integers(3, 8))
-def test_suppression_never_shows_a_small_cell_nor_leaves_one_recoverable(counts, minimum):
-    shown = metrics.suppress(counts, minimum)
+def test_a_group_smaller_than_the_minimum_is_withheld_even_at_zero():
+    # "0" for a one-person department would say that person did not answer.
+    shown = metrics.suppress({"A": 12, "B": 0, "C": 7, "D": 0}, minimum=5, small_groups={"B"})
+    assert shown == {"A": 12, "B": None, "C": None, "D": 0}  # and C, or B's 0 = total - A - C
+    shown = metrics.suppress({"A": 12, "B": 1, "C": 7}, minimum=5, small_groups={"B"})
+    assert shown == {"A": 12, "B": None, "C": None}
+
+
+@given(
+    st.dictionaries(st.sampled_from("ABCDEFG"), st.integers(0, 30), min_size=1),
+    st.integers(3, 8),
+    st.sets(st.sampled_from("ABCDEFG")),
+)
+def test_suppression_never_shows_a_small_cell_nor_leaves_one_recoverable(counts, minimum, small_groups):
+    shown = metrics.suppress(counts, minimum, small_groups=small_groups)
     withheld = [k for k, v in shown.items() if v is None]
-    for _key, value in shown.items():
+    for key, value in shown.items():
         assert value is None or value == 0 or value >= minimum
+        assert value is None or key not in small_groups
+    # A lone withheld cell would be recovered from the total (even a small group's 0).
     assert len(withheld) != 1 or all(v == 0 for k, v in counts.items() if k not in withheld)
 
 

@@ -583,7 +583,8 @@ def _breakdown(rows: dict[int, dict[str, Any]], all_sizes: dict[int | None, int]
     minimum group size are withheld, with complementary suppression (no subtraction from the total)."""
     names = {d["id"]: d["path"] for d in directory_filter_options()["departments"]}
     sizes = {d: n for d, n in all_sizes.items() if d is not None}
-    surveyed = metrics.suppress({d: rows.get(d, {}).get("surveyed", 0) for d in sizes}, MIN_GROUP_SIZE)
+    surveyed = metrics.suppress({d: rows.get(d, {}).get("surveyed", 0) for d in sizes}, MIN_GROUP_SIZE,
+                                small_groups={d for d, n in sizes.items() if n < MIN_GROUP_SIZE})
     result = []
     for department_id, size in sorted(sizes.items(), key=lambda item: names.get(item[0], "")):
         row = rows.get(department_id, {})

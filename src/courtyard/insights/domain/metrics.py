@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import statistics
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -108,12 +108,14 @@ def goal_met(*, current: float | None, target: float, rising: bool) -> bool:
     return current >= target if rising else current <= target
 
 
-def suppress(counts: Mapping[K, int], minimum: int) -> dict[K, int | None]:
+def suppress(counts: Mapping[K, int], minimum: int, *, small_groups: Collection[K] = ()) -> dict[K, int | None]:
     """Breakdown counts with every cell below ``minimum`` withheld (``None``), and complementary suppression:
     when exactly one cell is withheld, the next smallest is withheld too, so that nobody recovers it by
-    subtracting the others from the published total. Zero is "nobody", which reveals no one and is shown."""
+    subtracting the others from the published total. Zero is "nobody", which reveals no one and is shown —
+    except in ``small_groups`` (groups with fewer people than the minimum), always withheld: there "0" next
+    to "withheld" would tell whether their one or two people answered."""
     shown: dict[K, int | None] = dict(counts)
-    small = [key for key, value in counts.items() if 0 < value < minimum]
+    small = [key for key, value in counts.items() if 0 < value < minimum or key in small_groups]
     for key in small:
         shown[key] = None
     if len(small) == 1:
