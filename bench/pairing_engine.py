@@ -412,12 +412,16 @@ def bench_mentorship(n_mentees: int, n_mentors: int, oracle: bool) -> None:
         f"| first call in a new process (40 × 8: compile or cache load) | {t_first:.2f} / {CPU['last']:.2f} | | | | | |"
     )
     for mode in ("best_total", "leave_nobody_unmatched"):
-        ours, t = timed(
-            lambda mode=mode: mentorship_assign(
-                mentees, mentors, managers=managers, mode=mode, rng=random.Random(1)
-            )
-        )  # type: ignore[misc]
-        cpu = CPU["last"]
+        runs = []
+        for _ in range(3):  # the median of three: one noisy run on a shared machine does not decide
+            ours, t = timed(
+                lambda mode=mode: mentorship_assign(
+                    mentees, mentors, managers=managers, mode=mode, rng=random.Random(1)
+                )
+            )  # type: ignore[misc]
+            runs.append((t, CPU["last"]))
+        t, cpu = sorted(runs)[1]
+        CPU["last"] = cpu
         optimum = None
         if oracle:
             optimum, t_lp = lp_optimum(mentees, mentors, managers, mode)
@@ -465,6 +469,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, no slow exact references")
     parser.add_argument(
+        "--no-oracle",
+        action="store_true",
+        help="skip the slow independent exact solvers (HiGHS) for mentorship",
+    )
+    parser.add_argument(
         "--only", choices=("coffee", "small", "mentorship", "teams"), help="run one section of the benchmark"
     )
     args = parser.parse_args()
@@ -476,9 +485,9 @@ def main() -> None:
         ),
         "small": bench_small_programs,
         "mentorship": lambda: (
-            bench_mentorship(1000, 200, oracle=True)
+            bench_mentorship(1000, 200, oracle=not args.no_oracle)
             if args.quick
-            else bench_mentorship(5000, 1000, oracle=True)
+            else bench_mentorship(5000, 1000, oracle=not args.no_oracle)
         ),
         "teams": lambda: bench_teams(300) if args.quick else bench_teams(1000),
     }
