@@ -56,7 +56,7 @@ def people(db):
 # Pinned: a change must be deliberate. After the session and the user: the profile (time zone, "me"), the page's
 # rows with their joins, and the few lists beside them.
 LIST_PAGE = 5
-CALENDAR_PAGE = 3
+CALENDAR_PAGE = 3  # the dates: the first five of each local day (numbered in SQL) and those spanning days
 EVENT_PAGE = 11  # access (event, hosting, group standing) + hosts, questions, my answer, attendees, other dates
 EVENT_PAGE_PAST = 11  # + photos and links and whether I gave feedback; no group, no other dates
 CHECKIN_PAGE = 7

@@ -265,3 +265,40 @@ def test_times_shown_in_the_members_zone_and_the_events(now, host):
     assert "Fri 8 Mar 2030, 18:00–20:00" in berliner
     assert "(Europe/Berlin)" not in berliner
     assert "(Europe/Berlin)" in page
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Los_Angeles", "Pacific/Auckland"])
+def test_calendar_days_hold_the_first_five_dates_and_count_the_rest(now, host, zone):
+    """The grid built in SQL (one-day dates numbered per local day) equals bucketing every date in Python."""
+    from zoneinfo import ZoneInfo
+
+    from courtyard.events import selectors
+    from courtyard.events.domain import times
+
+    for i in range(8):  # a busy day: 8 dates on 12 March (Berlin), at different hours
+        make_event(host, title=f"Busy {i}", start_date=dt.date(2030, 3, 12), start_time=dt.time(8 + i, 0),
+                   end_time=dt.time(8 + i, 30))
+    make_event(host, title="Night shift", start_date=dt.date(2030, 3, 14), start_time=dt.time(22, 0),
+               end_date=dt.date(2030, 3, 15), end_time=dt.time(3, 0))  # crosses midnight
+    make_event(host, title="Offsite", start_date=dt.date(2030, 3, 30), end_date=dt.date(2030, 4, 2), all_day=True)
+    make_event(host, title="Late call", start_date=dt.date(2030, 3, 31), start_time=dt.time(23, 30),
+               end_time=dt.time(23, 59), timezone="America/Los_Angeles")
+    tz = ZoneInfo(zone)
+    grid = selectors.calendar_month(host.user, 2030, 3, tz)
+    expected: dict[dt.date, list[str]] = {}
+    dates = list(selectors.visible_occurrences(host.user).select_related("event").order_by("start_at", "id"))
+    for d in dates:
+        first, last = ((d.start_date, d.end_date) if d.event.all_day
+                       else times.local_span(d.start_at, d.end_at, tz))
+        for day in times.days_covered(first, last):
+            expected.setdefault(day, []).append(d.event.title)
+    start, end = times.month_bounds(2030, 3, tz)
+    assert grid["count"] == sum(1 for d in dates if d.start_at < end and d.end_at > start)
+    for week in grid["weeks"]:
+        for cell in week:
+            titles = expected.get(cell["date"], [])
+            assert [o.event.title for o in cell["items"]] == titles[:5], cell["date"]
+            assert cell["more"] == max(0, len(titles) - 5)
+    busy = next(c for w in grid["weeks"] for c in w if c["date"] == dt.date(2030, 3, 12))
+    if zone == "Europe/Berlin":
+        assert busy["more"] == 3

@@ -9,7 +9,23 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncDate
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
@@ -34,7 +50,6 @@ from courtyard.people.models import Profile
 PAGE_SIZE = 20
 ATTENDEES_SHOWN = 48
 CHECKIN_PAGE = 100
-CALENDAR_LIMIT = 1500
 DAY_SHOWN = 5  # a day of a busy month shows five dates and "+ n more"
 MAX_LENGTH = dt.timedelta(days=15)  # no date lasts longer (events.services.MAX_DURATION, plus a day)
 FEED_LIMIT = 1000
@@ -128,27 +143,60 @@ def occurrences_list(
 
 
 def calendar_month(actor: User, year: int, month: int, tz: dt.tzinfo) -> dict[str, Any]:
-    """A month grid (Monday first) with each visible date on the local days it covers in the member's zone."""
+    """A month grid (Monday first) with each visible date on the local days it covers in the member's zone.
+
+    One query whatever the month holds: dates within one local day are numbered per day in SQL so that
+    only the first DAY_SHOWN of each day are loaded (with the day's total); the few dates that cover
+    several days (multi-day, or crossing midnight in this zone) are loaded whole."""
     start, end = times.month_bounds(year, month, tz)
-    rows = list(
-        visible_occurrences(actor).filter(start_at__lt=end, start_at__gt=start - MAX_LENGTH, end_at__gt=start,
-                                          cancelled_at__isnull=True)
-        .select_related("event").only("id", "event_id", "start_at", "end_at", "start_date", "end_date", "cancelled_at",
-                                       "event__title", "event__all_day")
-        .order_by("start_at", "id")[:CALENDAR_LIMIT]
+    dates = (
+        visible_occurrences(actor)
+        .filter(start_at__lt=end, start_at__gt=start - MAX_LENGTH, end_at__gt=start, cancelled_at__isnull=True)
+        .annotate(
+            first_day=Case(When(event__all_day=True, then=F("start_date")),
+                           default=TruncDate("start_at", tzinfo=tz), output_field=DateField()),
+            last_day=Case(When(event__all_day=True, then=F("end_date")),
+                          default=TruncDate(ExpressionWrapper(F("end_at") - Value(dt.timedelta(microseconds=1)),
+                                                              output_field=DateTimeField()), tzinfo=tz),
+                          output_field=DateField()),
+        )
+        .select_related("event").only("id", "event_id", "start_at", "end_at", "start_date", "end_date",
+                                       "cancelled_at", "event__title", "event__all_day")
     )
     by_day: dict[dt.date, list[Occurrence]] = defaultdict(list)
-    for occurrence in rows:
-        if occurrence.event.all_day:
-            first, last = occurrence.start_date, occurrence.end_date
+    totals: dict[dt.date, int] = defaultdict(int)
+    # Dates of one local day are numbered within their day; a date covering several days is a partition of
+    # its own (numbered 1), so that one query returns the first DAY_SHOWN of each day and every long date.
+    spans = ~Q(first_day=F("last_day"))
+    own = Case(When(spans, then=F("id")), default=Value(0), output_field=BigIntegerField())
+    rows = (
+        dates.annotate(place=Window(RowNumber(), partition_by=[F("first_day"), own], order_by=[F("start_at"), F("id")]),
+                       on_day=Window(Count("id"), partition_by=[F("first_day"), own]),
+                       long=ExpressionWrapper(spans, output_field=BooleanField()))
+        .filter(place__lte=DAY_SHOWN)
+    )
+    one_day_dates = long_dates = 0
+    for row in rows:
+        if not row.long:
+            by_day[row.first_day].append(row)
+            if row.place == 1:
+                totals[row.first_day] += row.on_day
+                one_day_dates += row.on_day
+            continue
+        long_dates += 1
+        if row.event.all_day:
+            first, last = row.start_date, row.end_date
         else:
-            first, last = times.local_span(occurrence.start_at, occurrence.end_at, tz)
+            first, last = times.local_span(row.start_at, row.end_at, tz)
         for day in times.days_covered(first, last):
-            by_day[day].append(occurrence)
+            by_day[day].append(row)
+            totals[day] += 1
+    for items in by_day.values():
+        items.sort(key=lambda o: (o.start_at, o.pk))
     weeks = [[{"date": day, "in_month": day.month == month, "items": by_day.get(day, [])[:DAY_SHOWN],
-               "more": max(0, len(by_day.get(day, [])) - DAY_SHOWN)} for day in week]
+               "more": max(0, totals.get(day, 0) - DAY_SHOWN)} for day in week]
              for week in times.month_weeks(year, month)]
-    return {"weeks": weeks, "count": len(rows), "truncated": len(rows) >= CALENDAR_LIMIT}
+    return {"weeks": weeks, "count": one_day_dates + long_dates}
 
 
 def hosts_of(event: Event) -> list[Profile]:
