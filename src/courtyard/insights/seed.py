@@ -28,7 +28,8 @@ from django.db.models import Count
 from courtyard.core import clock
 from courtyard.core.models import Interaction, Participation
 from courtyard.groups.models import Group
-from courtyard.insights import rollups, services
+from courtyard.insights import rollups, selectors, services
+from courtyard.insights.access import ORG
 from courtyard.insights.domain import periods
 from courtyard.insights.models import Goal
 from courtyard.people.models import Profile
@@ -148,9 +149,11 @@ def seed_insights(*, rng: random.Random, today: dt.date | None = None) -> Insigh
     today = today or clock.now().date()
     if not Goal.objects.exists() and Profile.objects.exists():
         quarter = periods.period_of("quarter", today)
+        # Where the goal started, as goal_create records it: last month's figure (and this month's).
+        figure = selectors.dashboard(ORG, periods.period_of("month", today), today=today).figure("participation_rate")
         Goal.objects.create(metric="participation_rate", scope_kind="org", scope_id=0, scope_name="Organization",
                             period_kind="month", target=0.6, due=quarter.end, note="60 % monthly participation",
-                            created_at=clock.now())
+                            baseline=figure.previous, current=figure.value, created_at=clock.now())
         services.goals_refresh(today=today)
     return InsightsSeedResult(
         story_participations=story["participations"], story_interactions=story["interactions"],
