@@ -28,8 +28,9 @@ PAGES = {
     "dashboard quarter (admin)": ("admin", lambda o: reverse("insights:dashboard") + "?period=quarter", 10),
     "dashboard custom (admin)": (
         "admin", lambda o: reverse("insights:dashboard") + "?period=custom&start=2025-01-01&end=2025-03-31", 10),
-    "dashboard (manager)": ("manager", lambda o: reverse("insights:dashboard"), 10),
-    "dashboard (organizer)": ("organizer", lambda o: reverse("insights:dashboard"), 9),
+    # + the participation structure of a scope below the organization (its members' ties, one query).
+    "dashboard (manager)": ("manager", lambda o: reverse("insights:dashboard"), 11),
+    "dashboard (organizer)": ("organizer", lambda o: reverse("insights:dashboard"), 10),
     "silo map (admin)": ("admin", lambda o: reverse("insights:silo"), 8),
     "silo map (manager)": ("manager", lambda o: reverse("insights:silo"), 8),
     "goals (admin)": ("admin", lambda o: reverse("insights:goals"), 2),

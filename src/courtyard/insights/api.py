@@ -69,6 +69,22 @@ class BelongingOut(Schema):
     minimum: int = Field(description="The strictest minimum group size among the surveys involved.")
 
 
+class StructureCommunityOut(Schema):
+    size: int
+    departments: list[tuple[str, int]] = Field(description="Up to four departments with their members in it.")
+    other_departments: int
+
+
+class StructureOut(Schema):
+    too_large: bool = Field(description="More ties than are detected on a request: see the silo map.")
+    members: int | None
+    ties: int | None
+    modularity: float | None
+    communities: list[StructureCommunityOut] = Field(
+        description="Communities of at least the minimum group size, largest first; nobody is named.")
+    smaller: int | None = Field(description="Smaller clusters, only counted.")
+
+
 class KpisOut(Schema):
     scope: ScopeOut
     period: PeriodOut
@@ -80,6 +96,9 @@ class KpisOut(Schema):
     belonging: BelongingOut | None = Field(
         description="The surveys' belonging index for this scope and period; null when no survey asked, or for "
                     "scopes survey answers cannot be broken down by (groups, programs, event series).")
+    structure: StructureOut | None = Field(
+        description="The communities the scope's members form among themselves (Louvain on their ties in the "
+                    "months of the period); null for the organization, whose communities are on the silo map.")
 
 
 class DepartmentOut(Schema):
@@ -237,7 +256,17 @@ def kpis_read(
         "figures": [f.as_dict() for f in board.figures], "breakdown": list(board.breakdown),
         "min_group_size": board.min_group_size,
         "belonging": _belonging_out(selectors.belonging_index(board.scope, board.period)),
+        "structure": _structure_out(selectors.participation_structure(board.scope, board.period)),
     }
+
+
+def _structure_out(found: dict[str, Any] | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    if found.get("too_large"):
+        return {"too_large": True, "members": None, "ties": None, "modularity": None, "communities": [],
+                "smaller": None}
+    return {"too_large": False, **found}
 
 
 def _belonging_out(found: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -21,13 +21,25 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncDate, TruncMonth
 
-from courtyard.core.domain.anonymity import DEFAULT_MIN_GROUP_SIZE
+from courtyard.core.domain.anonymity import DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR
 from courtyard.core.domain.facts import CONTRIBUTION_VERBS, TIE_KINDS
 from courtyard.core.models import Interaction, Participation
 from courtyard.events import selectors as events_selectors
+from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
 from courtyard.insights import rollups
 from courtyard.insights.access import ORG, Scope, Viewer
@@ -39,6 +51,7 @@ from courtyard.insights.models import (
     ConnectorOptIn,
     DailyCount,
     DepartmentPairDay,
+    EventMember,
     Goal,
     MemberMonth,
     MemberTie,
@@ -741,15 +754,19 @@ def _communities(period: Period) -> tuple[float | None, str, list[dict[str, Any]
     return result["modularity"], "", result["communities"]
 
 
-def detect_communities(ties: Sequence[tuple[int, int, int]]) -> dict[str, Any]:
-    """Louvain communities of a member tie list, with each community's departments (today's directory)."""
+def detect_communities(
+    ties: Sequence[tuple[int, int, int]], *, departments: dict[int, int | None] | None = None
+) -> dict[str, Any]:
+    """Louvain communities of a member tie list, with each community's departments (today's directory, read
+    here unless the caller passes member -> department)."""
     edges: dict[tuple[int, int], float] = defaultdict(float)
     for low, high, weight in ties:
         edges[(low, high)] += weight
     found = network.communities(edges, seed=COMMUNITY_SEED)
     modularity = network.modularity(edges, network.partition_of(found)) if found else None
     members = {m for c in found for m in c}
-    departments = dict(Profile.objects.filter(pk__in=members).values_list("pk", "department_id")) if members else {}
+    if departments is None:
+        departments = dict(Profile.objects.filter(pk__in=members).values_list("pk", "department_id")) if members else {}
     communities = []
     for community in found[:12]:
         counted: dict[int, int] = defaultdict(int)
@@ -758,7 +775,68 @@ def detect_communities(ties: Sequence[tuple[int, int, int]]) -> dict[str, Any]:
         # Every department is kept: the page adds sub-departments up under the level it shows.
         by_size = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
         communities.append({"size": len(community), "departments": by_size})
-    return {"modularity": modularity, "communities": communities, "members": len(members), "ties": len(edges)}
+    return {"modularity": modularity, "communities": communities, "count": len(found), "members": len(members),
+            "ties": len(edges)}
+
+
+def _scope_member_ids(scope: Scope) -> Any:
+    """The scope's own members as a subquery of profile ids (no query of its own)."""
+    if scope.kind == "dept":
+        return Profile.objects.filter(department_id=scope.id, is_active=True).values("id")
+    if scope.kind == "location":
+        return Profile.objects.filter(location_id=scope.id, is_active=True).values("id")
+    if scope.kind == "group":
+        return groups_selectors.active_member_ids([scope.id])
+    if scope.kind == "series":
+        return EventMember.objects.filter(event_id=scope.id).values("member_id")
+    return MemberMonth.objects.filter(scope_kind=scope.kind, scope_id=scope.id).values("member_id")
+
+
+def participation_structure(scope: Scope, period: Period) -> dict[str, Any] | None:
+    """The groups a scope's members actually form: Louvain communities on the ties among its own members
+    (replies, reactions, co-attendance, coffee met, kudos, mentoring) in the months the period covers, each
+    as a size and its departments — never names. Communities smaller than the minimum group size are only
+    counted. None for the organization (the silo map shows it); ``too_large`` above LIVE_COMMUNITY_LIMIT ties."""
+    if scope.kind == "org":
+        return None
+    seconds = cache_seconds()
+    key = f"insights:structure:{scope.key}:{period.key}"  # like the belonging index: for a few minutes
+    cached = cache.get(key) if seconds else None
+    if isinstance(cached, dict):
+        return cached
+    first, last = _months_of(period)
+    members = _scope_member_ids(scope)
+    department = Profile.objects.values("department_id")
+    rows = list(
+        MemberTie.objects.filter(month__gte=first, month__lte=last, low_id__in=members, high_id__in=members)
+        .annotate(low_department=Subquery(department.filter(pk=OuterRef("low_id"))),
+                  high_department=Subquery(department.filter(pk=OuterRef("high_id"))))
+        .values_list("low_id", "high_id", "weight", "low_department", "high_department")[: LIVE_COMMUNITY_LIMIT + 1]
+    )
+    ties = [(low, high, weight) for low, high, weight, _a, _b in rows]
+    departments = {m: d for low, high, _w, a, b in rows for m, d in ((low, a), (high, b))}
+    result: dict[str, Any]
+    if len(ties) > LIVE_COMMUNITY_LIMIT:
+        result = {"too_large": True, "limit": LIVE_COMMUNITY_LIMIT}
+    elif not ties:
+        result = {"members": 0, "ties": 0, "modularity": None, "communities": [], "smaller": 0}
+    else:
+        found = detect_communities(ties, departments=departments)
+        names = {d["id"]: d["path"] for d in directory_filter_options()["departments"]}
+        # A department is named in a community only with at least MIN_GROUP_SIZE_FLOOR of its people there
+        # ("Executive Office 1" would point at a person); the rest are only counted.
+        shown = []
+        for c in found["communities"]:
+            if c["size"] < MIN_GROUP_SIZE:
+                continue
+            named = [(names.get(d, "—"), n) for d, n in c["departments"] if d and n >= MIN_GROUP_SIZE_FLOOR][:4]
+            shown.append({"size": c["size"], "departments": named,
+                          "other_departments": len(c["departments"]) - len(named)})
+        result = {"members": found["members"], "ties": found["ties"], "modularity": found["modularity"],
+                  "communities": shown, "smaller": found["count"] - len(shown)}
+    if seconds:
+        cache.set(key, result, seconds)
+    return result
 
 
 def _connectors(period: Period) -> list[dict[str, Any]]:

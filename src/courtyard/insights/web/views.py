@@ -52,7 +52,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
                "goals": [_goal_row(g) for g in selectors.goals_for(viewer)
                          if g.scope_kind == scope.kind and g.scope_id == scope.id],
                "belonging": selectors.belonging_index(scope, period), "tab": "dashboard",
-               "chart": _trend_chart(board)}
+               "structure": selectors.participation_structure(scope, period), "chart": _trend_chart(board)}
     return render_page(request, "insights/dashboard.html", "insights/partials/_dashboard.html", context)
 
 
