@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from courtyard.accounts.web import allauth_urls
 from courtyard.api.api import api
 from courtyard.core import views as core_views
 
@@ -20,7 +21,7 @@ urlpatterns = [
     path("search/", include("courtyard.search.web.urls")),
     path("notifications/", include("courtyard.notifications.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(allauth_urls.urlpatterns())),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
