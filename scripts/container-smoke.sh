@@ -55,7 +55,7 @@ phase() {  # ends the phase running so far under the name given
   phase_started=$now
 }
 fail() { failed="$*"; echo "container smoke: FAILED: $*" >&2; exit 1; }
-psql_admin() { psql "$pg/postgres" -v ON_ERROR_STOP=1 -qtAc "$1"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql "$pg/postgres" -v ON_ERROR_STOP=1 -qtAc "$1"; }
 redis_flush() {
   "$python" - "$redis_url" <<'PY' || true
 import socket, sys, urllib.parse
