@@ -103,7 +103,11 @@ build_args=(--network host --format docker --build-arg "BASE=$base_image" --tag 
 if [ -s "$ca_bundle" ]; then
   build_args+=(--secret "id=ca,src=$ca_bundle")
 fi
+previous=$(podman image inspect "$image" --format '{{.Id}}' 2>/dev/null || true)
 podman build "${build_args[@]}" . >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; fail "image build"; }
+# The image this build replaced goes, with the layers only it used; the shared ones stay as the cache.
+current=$(podman image inspect "$image" --format '{{.Id}}')
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then podman rmi "$previous" >/dev/null 2>&1 || true; fi
 [ "$(podman image inspect "$image" --format '{{.Config.User}}')" = "courtyard:courtyard" ] || fail "the image's USER is not courtyard"
 phase "image build ($(podman image inspect "$image" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
 
