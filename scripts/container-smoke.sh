@@ -137,6 +137,14 @@ wait_healthy "$web"
 wait_healthy "$worker"
 phase "start web + worker until healthy"
 
+# The image runs this checkout's code (a stale build cache would not show anywhere else).
+digest='import hashlib, pathlib, sys; root = pathlib.Path(sys.argv[1]); h = hashlib.sha256()
+for p in sorted(root.rglob("*")):
+    if p.suffix in {".py", ".html"}: h.update(str(p.relative_to(root)).encode() + p.read_bytes())
+print(h.hexdigest())'
+inside=$(podman exec "$web" sh -c 'python -c "$1" "$(python -c "import courtyard, os; print(os.path.dirname(courtyard.__file__))")"' - "$digest")
+[ "$inside" = "$("$python" -c "$digest" src/courtyard)" ] || fail "the image's code differs from src/courtyard (stale build cache?)"
+echo "  ok    web: the image's Python code and templates match src/courtyard"
 for name in "$web" "$worker"; do
   pid=$(podman inspect "$name" --format '{{.State.Pid}}')
   uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
