@@ -178,16 +178,16 @@ phase "checks: non-root, migrations once, restart"
 
 podman exec "$web" courtyard seed --size 80 --seed 1 --password="$member_password" >"$work/seed.log" 2>&1 \
   || { tail -n 20 "$work/seed.log" >&2; fail "seed"; }
-member_email=$(podman exec "$web" courtyard shell -c "
-from courtyard.people.models import Profile
-print(Profile.objects.filter(is_active=True, user__is_staff=False).order_by('pk').values_list('user__email', flat=True).first())
-" | tail -n 1)
-podman exec --env "ADMIN_PASSWORD=$admin_password" "$web" courtyard shell -c "
+# One shell for both (each `courtyard` start costs seconds): the admin, then a seeded member's address.
+member_email=$(podman exec --env "ADMIN_PASSWORD=$admin_password" "$web" courtyard shell -c "
 import os
 from courtyard.people import services
+from courtyard.people.models import Profile
 services.profile_create(email='$admin_email', full_name='Smoke Admin', password=os.environ['ADMIN_PASSWORD'],
                         is_admin=True, department=services.department_ensure_path('People'))
-" >/dev/null
+print(Profile.objects.filter(is_active=True, user__is_staff=False).order_by('pk').values_list('user__email', flat=True).first())
+" | tail -n 1) || fail "creating the admin"
+[ -n "$member_email" ] && [ "$member_email" != None ] || fail "no seeded member to sign in as"
 phase "seed 80 members + an admin"
 
 "$python" tests/container/smoke.py --url "http://127.0.0.1:$port" \
