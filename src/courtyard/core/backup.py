@@ -23,6 +23,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.db import connection
@@ -132,6 +133,8 @@ def _read_manifest(archive: tarfile.TarFile) -> dict[str, object]:
         raise ApplicationError("This is not a Courtyard backup: manifest.json is missing or unreadable.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ApplicationError(f"Unknown backup format; this version reads {FORMAT}.")
+    if not isinstance(manifest.get("tables"), dict):
+        raise ApplicationError("The backup's manifest lacks its table counts.")
     return manifest
 
 
@@ -180,10 +183,8 @@ def backup_restore(*, archive_path: Path, force: bool = False) -> BackupReport:
             shutil.copytree(Path(tmp) / "files" / "media", media_root, dirs_exist_ok=True)
     connection.close()
     tables = table_counts()
-    expected = manifest.get("tables") or {}
-    different = {
-        name: (count, tables.get(name)) for name, count in dict(expected).items() if tables.get(name) != count
-    }
+    expected = cast(dict[str, int], manifest["tables"])
+    different = {name: (count, tables.get(name)) for name, count in expected.items() if tables.get(name) != count}
     if different:
         raise ApplicationError(f"Restored, but row counts differ from the backup (table: backup, now): {different}")
     return BackupReport(path=archive_path, vendor=vendor, tables=tables, media_files=len(media))
