@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -113,3 +116,14 @@ def test_a_failed_job_is_counted_through_huey_signals(token, monkeypatch):
     text = scrape(Authorization=f"Bearer {TOKEN}").content.decode()
     assert sample(text, "courtyard_job_failures_total", job=REMINDERS) == before + 1
     assert sample(text, "courtyard_job_failures_total", job="courtyard.pairing.tasks.coffee_round_job") is not None
+
+
+def test_a_malformed_network_list_stops_the_start_with_a_clear_message(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "courtyard.config.settings", "COURTYARD_VAR_DIR": str(tmp_path),
+           "METRICS_ALLOWED_NETWORKS": "10.0.0.0/8, 10.300.0.0/16"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert "METRICS_ALLOWED_NETWORKS must be a comma-separated list of CIDR ranges" in result.stderr

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -290,8 +291,18 @@ def test_two_app_servers_share_sessions_rate_limits_and_uploads(tmp_path):
         pages = [sign_in(base, "wrong-password-123") for base in (a, b, a, b)]
         assert [TOO_MANY in page for page in pages] == [False, False, False, True]
         assert TOO_MANY in sign_in(a, PASSWORD)  # even the right password, on the other server
-        # The member's own session is unaffected.
-        assert browser.get(f"{a}/", allow_redirects=False).status_code == 200
+        # The member's own session is unaffected, under concurrent load spread over both servers and all
+        # three gunicorn processes: every page answers as the signed-in member.
+        cookies = browser.cookies.get_dict()
+
+        def page(i: int) -> tuple[int, bool]:
+            base = (a, b)[i % 2]
+            response = requests.get(f"{base}/people/me/edit/", cookies=cookies, allow_redirects=False, timeout=30)
+            return response.status_code, "Sam Scale" in response.text
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(page, range(40)))
+        assert answers == [(200, True)] * 40
 
         # /metrics adds up every gunicorn process of server A (two workers answer its requests): the
         # count moves by exactly the requests made, whichever process answered each of them and the scrape.

@@ -23,12 +23,12 @@ print(json.dumps({
 """
 
 
-def run_probe(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_probe(tmp_path, probe: str = PROBE, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         **os.environ, "DJANGO_SETTINGS_MODULE": "courtyard.config.settings", "COURTYARD_VAR_DIR": str(tmp_path), **env,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", PROBE], env=environment, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -52,3 +52,16 @@ def test_without_a_dsn_nothing_is_sent(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["dsn"] is None
+
+
+def test_a_dsn_without_the_sdk_stops_with_what_to_install(tmp_path):
+    # A package folder that hides the installed SDK, as on an installation without the extra.
+    hidden = tmp_path / "hide"
+    (hidden / "sentry_sdk").mkdir(parents=True)
+    (hidden / "sentry_sdk" / "__init__.py").write_text("raise ImportError('not installed')\n")
+    result = run_probe(
+        tmp_path, "import django; django.setup()",
+        SENTRY_DSN="https://public@sentry.example.invalid/42", PYTHONPATH=str(hidden),
+    )
+    assert result.returncode != 0
+    assert "pip install 'courtyard[sentry]'" in result.stderr
