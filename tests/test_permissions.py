@@ -125,6 +125,9 @@ CASES = [
     Case("media missing", "get", lambda w: reverse("media", args=["photos/nothing.jpg"]), pages(LOGIN, 404, 404, 404)),
     Case("media outside root", "get", lambda w: "/media/../../etc/passwd", pages(LOGIN, 404, 404, 404)),
     Case("healthz", "get", lambda w: reverse("healthz"), everyone(200)),
+    # Metrics are for Prometheus (token or network), never for a signed-in member or admin; with neither
+    # METRICS_TOKEN nor METRICS_ALLOWED_NETWORKS set they do not exist (tests/core/test_metrics.py).
+    Case("metrics (not enabled)", "get", lambda w: reverse("metrics"), everyone(404)),
     Case("admin index", "get", lambda w: reverse("admin:index"), pages(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     # --- people pages ------------------------------------------------------------------------
     Case("directory", "get", lambda w: reverse("people:directory") + "?q=mia", SIGNED_IN_OK),
@@ -338,7 +341,7 @@ def test_every_url_pattern_is_in_the_matrix():
     """A new URL must be added to the matrix above (or be one of the explicitly excluded ones)."""
 
     matrix_routes = {
-        "", "media/<path:name>", "healthz", "admin/", "people/", "people/tags/", "people/teams/",
+        "", "media/<path:name>", "healthz", "metrics", "admin/", "people/", "people/tags/", "people/teams/",
         "people/me/edit/", "people/<str:profile_id>/", "people/<str:profile_id>/edit/",
         "people/<str:profile_id>/photo/", "people/<str:profile_id>/active/", "accounts/security/",
         "accounts/security/sessions/<str:session_id>/revoke/", "accounts/security/sessions/revoke-others/",

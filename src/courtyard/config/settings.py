@@ -6,12 +6,14 @@ Huey on SQLite. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOS
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "courtyard.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "courtyard.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -300,6 +303,20 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread"},
     }
+
+# --- Metrics and error reports ---------------------------------------------------------------
+# /metrics (Prometheus) answers a Bearer METRICS_TOKEN or a client in METRICS_ALLOWED_NETWORKS (CIDR list,
+# matched against the connecting address); with neither set it does not exist (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+try:
+    METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(cidr, strict=False) for cidr in env_list("METRICS_ALLOWED_NETWORKS")]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS must be a comma-separated list of CIDR ranges: {exc}") from exc
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from courtyard.config.sentry import sentry_init
+
+    sentry_init(SENTRY_DSN)
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

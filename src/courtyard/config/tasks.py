@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from courtyard.accounts.services import sessions_expire
+from courtyard.core.jobs import periodic_job
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
+@periodic_job(crontab(minute="17", hour="3"))
 def purge_expired_sessions() -> None:
     """Nightly: drop expired sessions from the store and close their records on the sessions page."""
     call_command("clearsessions")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
 ]
 
 handler400 = "courtyard.core.views.bad_request"

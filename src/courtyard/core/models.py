@@ -87,3 +87,29 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.kind} {self.other_id}"
+
+
+class ScheduledRun(models.Model):
+    """One period of one periodic job, claimed by the worker that runs it (core.jobs.periodic_job).
+
+    Every worker process runs Huey's periodic scheduler, so each of them enqueues every periodic job at
+    every matching minute; the unique (job, period) row is what lets exactly one copy run. The rows also
+    tell operators when each job last ran, where, and whether it finished.
+    """
+
+    job = models.CharField(max_length=150)
+    # The minute the schedule fired for (UTC), not when the job happened to start.
+    period = models.DateTimeField()
+    task_id = models.CharField(max_length=64)
+    worker = models.CharField(max_length=150, blank=True)
+    claimed_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="scheduled_run_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.period:%Y-%m-%d %H:%M}"

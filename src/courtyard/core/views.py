@@ -4,10 +4,12 @@ import time
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from courtyard.core import metrics as prometheus
 
 
 @never_cache
@@ -31,6 +33,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(value == "ok" for value in checks.values())
     body = {"status": "ok" if healthy else "error", **checks, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus scrape endpoint; refused requests learn nothing but the refusal."""
+    allowed = prometheus.metrics_allowed(request)
+    if allowed is None:
+        raise Http404("Metrics are not enabled.")
+    if not allowed:
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain; charset=utf-8")
+    body, content_type = prometheus.metrics_render()
+    return HttpResponse(body, content_type=content_type)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

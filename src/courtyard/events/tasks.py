@@ -7,24 +7,24 @@ skipped, and series only gain the dates they lack.
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from courtyard.core.jobs import periodic_job
 from courtyard.events import services
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@periodic_job(crontab(minute="*/5"))
 def events_send_reminders() -> int:
     """Every five minutes: the day-before reminder at 09:00 in each member's time zone, and the hour-before one."""
     return services.reminders_send()
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@periodic_job(crontab(minute="*/15"))
 def events_finalize_attendance() -> int:
     """Every quarter hour: dates over for two hours get their no-shows, ties and feedback requests."""
     return services.occurrences_finalize()
 
 
-@db_periodic_task(crontab(minute="41", hour="2"))
+@periodic_job(crontab(minute="41", hour="2"))
 def events_extend_series() -> int:
     """Nightly: open-ended series get their dates up to half a year ahead."""
     return services.series_extend()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
+from courtyard.core.jobs import periodic_job
 from courtyard.pairing import services
 
 
@@ -19,14 +20,14 @@ def coffee_round_job(program_id: int, round_date: str) -> None:
     services.coffee_round_run(program_id=program_id, round_date=dt.date.fromisoformat(round_date))
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@periodic_job(crontab(minute="*/5"))
 def coffee_rounds_schedule() -> None:
     """Every five minutes: queue the rounds whose local time has come (a round queued twice runs once)."""
     for program_id, round_date in services.coffee_rounds_due():
         coffee_round_job(program_id, round_date.isoformat())
 
 
-@db_periodic_task(crontab(minute="23"), retries=2, retry_delay=60)
+@periodic_job(crontab(minute="23"), retries=2, retry_delay=60)
 def coffee_follow_ups() -> None:
     """Hourly: ask "did you meet?" of the rounds that ran a few days ago."""
     services.coffee_follow_ups_send()

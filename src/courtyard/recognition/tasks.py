@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import lock_task
 
 from courtyard.core import clock
+from courtyard.core.jobs import periodic_job
 from courtyard.recognition import services
 
 
-@db_periodic_task(crontab(minute="5"), retries=2, retry_delay=60)
+@periodic_job(crontab(minute="5"), retries=2, retry_delay=60)
 @lock_task("recognition-celebrations")
 def celebrations_generate() -> int:
     """Hourly: members whose local day has just begun (somewhere on Earth it is always a new day) get today's
@@ -21,7 +22,7 @@ def celebrations_generate() -> int:
     return made + services.milestones_from_activity(since=now - dt.timedelta(days=2))
 
 
-@db_periodic_task(crontab(minute="35"), retries=2, retry_delay=60)
+@periodic_job(crontab(minute="35"), retries=2, retry_delay=60)
 @lock_task("recognition-badges")
 def badges_award() -> int:
     """Hourly: automatic badges for everyone with new badge-relevant facts (events hosted, answers accepted,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -19,6 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
 
     def handle(self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any) -> None:
+        # Each gunicorn worker process keeps its own metrics; in one shared folder they add up, whichever
+        # process answers /metrics. The folder is this server's alone and starts empty, as the server does.
+        metrics_dir = Path(
+            os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.VAR_DIR / "prometheus" / f"{host}-{port}"
+        )
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        for stale in metrics_dir.glob("*.db"):
+            stale.unlink()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         argv = [
             sys.executable, "-m", "gunicorn", "courtyard.config.wsgi:application",
             "--bind", f"{host}:{port}",

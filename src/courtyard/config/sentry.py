@@ -1,0 +1,31 @@
+"""Error reports to Sentry (optional: `pip install courtyard[sentry]`), switched on by SENTRY_DSN."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def sentry_init(dsn: str, **overrides: Any) -> None:
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.django import DjangoIntegration
+        from sentry_sdk.integrations.huey import HueyIntegration
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but the Sentry SDK is not installed: pip install 'courtyard[sentry]'"
+        ) from exc
+    sentry_sdk.init(
+        dsn=dsn,
+        integrations=[DjangoIntegration(), HueyIntegration()],
+        # No personal data: no user ids or emails, no IP addresses, cookies or request bodies. Members'
+        # profiles, kudos and survey answers must not leave the installation with an error report.
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        **overrides,
+    )

@@ -1,0 +1,106 @@
+"""Periodic jobs that run once per period, however many workers run the schedule.
+
+Huey's consumer runs the periodic scheduler in every consumer process, so with two workers (or two
+machines) each of them enqueues every periodic job at every matching minute. ``periodic_job`` registers a
+periodic task whose enqueued copies carry the minute they were scheduled for; before doing anything, a copy
+claims (job, minute) by inserting a ``ScheduledRun`` row under a unique constraint. The database decides:
+one copy wins and runs, the others return at once. A retry of the winning copy (same task id) is let
+through, since its first attempt failed.
+
+Calls that do not come from the scheduler (tests, a shell, ``call_local``) carry no minute and simply run:
+the claim is about the schedule, and every job is idempotent besides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from huey.api import PeriodicTask, Task, TaskWrapper
+from huey.contrib.djhuey import HUEY, close_db
+
+from courtyard.core import clock
+from courtyard.core.models import ScheduledRun
+
+logger = logging.getLogger(__name__)
+
+# Claims older than this are deleted when the same job claims a new period: enough history for operators.
+KEEP_RUNS = dt.timedelta(days=14)
+
+
+def scheduled_run_claim(*, job: str, period: dt.datetime, task_id: str) -> bool:
+    """True when this task may run ``job`` for ``period``: it inserted the claim, or it had inserted it
+    on an earlier attempt (a retry). False when another copy of the job holds the period."""
+    try:
+        with transaction.atomic():
+            ScheduledRun.objects.create(
+                job=job, period=period, task_id=task_id, worker=f"{socket.gethostname()}:{os.getpid()}",
+                claimed_at=clock.now(),
+            )
+    except IntegrityError:
+        holder = ScheduledRun.objects.filter(job=job, period=period).values_list("task_id", flat=True).first()
+        return holder == task_id
+    ScheduledRun.objects.filter(job=job, period__lt=period - KEEP_RUNS).delete()
+    return True
+
+
+def scheduled_run_finish(*, job: str, period: dt.datetime, error: str = "") -> None:
+    with transaction.atomic():
+        ScheduledRun.objects.filter(job=job, period=period).update(finished_at=clock.now(), error=error[:300])
+
+
+def scheduled_minute(timestamp: dt.datetime) -> dt.datetime:
+    """Huey hands the scheduler naive UTC times; the period is that minute, as an aware UTC instant."""
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=dt.UTC)
+    return timestamp.astimezone(dt.UTC).replace(second=0, microsecond=0)
+
+
+def periodic_job(
+    schedule: Callable[[dt.datetime], bool], *, retries: int = 0, retry_delay: int = 0
+) -> Callable[[Callable[[], Any]], TaskWrapper]:
+    """Like ``db_periodic_task(schedule, ...)``, and a period runs once across every worker."""
+
+    def decorator(fn: Callable[[], Any]) -> TaskWrapper:
+        job = f"{fn.__module__}.{fn.__name__}"
+
+        @functools.wraps(fn)
+        def run(*, task: Task | None = None, scheduled_for: str | None = None) -> Any:
+            if task is None or scheduled_for is None:
+                return fn()
+            period = dt.datetime.fromisoformat(scheduled_for)
+            if not scheduled_run_claim(job=job, period=period, task_id=task.id):
+                logger.info("periodic job %s for %s already claimed by another worker: skipped", job, scheduled_for)
+                return None
+            try:
+                result = fn()
+            except Exception as exc:
+                scheduled_run_finish(job=job, period=period, error=f"{type(exc).__name__}: {exc}")
+                raise
+            scheduled_run_finish(job=job, period=period)
+            return result
+
+        def validate_datetime(self: Task, timestamp: dt.datetime) -> bool:
+            # Called by the scheduler on the very instance it then enqueues: the minute rides along.
+            if not schedule(timestamp):
+                return False
+            self.kwargs = {"scheduled_for": scheduled_minute(timestamp).isoformat()}
+            return True
+
+        return HUEY.task_wrapper_class(
+            HUEY,
+            close_db(run),
+            context=True,
+            default_retries=retries,
+            default_retry_delay=retry_delay,
+            validate_datetime=validate_datetime,
+            task_base=PeriodicTask,
+        )
+
+    return decorator
