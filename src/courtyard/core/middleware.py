@@ -70,3 +70,37 @@ class DailyVisitMiddleware:
 
             visit_record(user_id=user.pk)
         return response
+
+
+class PrivatePagesMiddleware:
+    """Nothing a signed-in member sees is stored by a shared proxy or kept for the back button after sign-out.
+
+    Responses for a signed-in member, or that read or write a session, get ``Cache-Control: private,
+    no-store``. A view that already chose a private policy keeps it (member-only pictures may stay in the
+    member's own browser for a day); anything else (public, a max-age) is replaced.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self._is_private(request, response) and "private" not in response.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
+        from django.conf import settings
+        from django.db import DatabaseError
+
+        try:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                return True
+        except DatabaseError:
+            return True  # cannot tell: the careful answer
+        session = getattr(request, "session", None)
+        if session is not None and (session.accessed or session.modified) and session.session_key:
+            return True
+        return settings.SESSION_COOKIE_NAME in response.cookies
