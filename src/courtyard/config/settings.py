@@ -147,6 +147,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # 2.5 M rollup rows; the silo map ~20 ms faster without it: bench/README.md).
     # COURTYARD_PG_JIT=1 keeps the server's setting.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host must not hold a request (and its worker) for minutes: give up soon and
+    # answer 503 (core/unavailable.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions --------------------------------------------------------------------
@@ -337,7 +341,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A failed write (full or read-only disk) leaves no partial file and answers a clear refusal.
+    "default": {"BACKEND": "courtyard.core.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
