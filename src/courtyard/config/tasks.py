@@ -7,6 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from courtyard.accounts.services import sessions_expire
+from courtyard.core.jobs import pending_jobs_enqueue
 
 
 @db_periodic_task(crontab(minute="17", hour="3"))
@@ -14,3 +15,9 @@ def purge_expired_sessions() -> None:
     """Nightly: drop expired sessions from the store and close their records on the sessions page."""
     call_command("clearsessions")
     sessions_expire()
+
+
+@db_periodic_task(crontab(minute="*"))
+def enqueue_pending_jobs() -> None:
+    """Every minute: queue the jobs that were kept while the queue was unreachable (core/jobs.py)."""
+    pending_jobs_enqueue()

@@ -11,6 +11,7 @@ import datetime as dt
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from courtyard.core.jobs import job_enqueue
 from courtyard.pairing import services
 
 
@@ -23,7 +24,7 @@ def coffee_round_job(program_id: int, round_date: str) -> None:
 def coffee_rounds_schedule() -> None:
     """Every five minutes: queue the rounds whose local time has come (a round queued twice runs once)."""
     for program_id, round_date in services.coffee_rounds_due():
-        coffee_round_job(program_id, round_date.isoformat())
+        job_enqueue(coffee_round_job, program_id, round_date.isoformat())
 
 
 @db_periodic_task(crontab(minute="23"), retries=2, retry_delay=60)
