@@ -126,3 +126,21 @@ def test_sweeping_drops_only_expired_entries(tmp_path, monkeypatch):
     assert shared._key_to_file("old").rsplit("/", 1)[1] not in names
     assert shared.get("live") == 1
 
+
+
+def test_a_full_disk_makes_cache_writes_misses_not_errors(tmp_path, monkeypatch):
+    """Caching is best effort: a page that caches something must not fail because the disk is full."""
+    import errno
+
+    shared = SharedFileCache(str(tmp_path), {})
+    shared.add("count", 1, timeout=60)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("django.core.cache.backends.filebased.tempfile.mkstemp", disk_full)
+    monkeypatch.setattr("courtyard.core.cache.open", disk_full, raising=False)
+    shared.set("page", "html", timeout=60)
+    assert shared.get("page") is None
+    assert shared.add("other", 1, timeout=60)  # counts restart: the database refuses writes on a full disk too
+    assert shared.incr("count") == 1

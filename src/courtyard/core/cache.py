@@ -19,7 +19,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -40,6 +40,14 @@ class SharedFileCache(FileBasedCache):
 
     SWEEP_EVERY = 200  # writes, on average, between sweeps of expired entries
 
+    if TYPE_CHECKING:  # Django's backend has these; django-stubs does not declare private members
+        _dir: str
+
+        def _createdir(self) -> None: ...
+        def _key_to_file(self, key: str, version: int | None = None) -> str: ...
+        def _delete(self, fname: str) -> bool: ...
+        def _list_cache_files(self) -> list[str]: ...
+
     def __init__(self, dir: str, params: dict[str, Any]) -> None:
         params = {**params, "OPTIONS": {"MAX_ENTRIES": 1_000_000, **params.get("OPTIONS", {})}}
         super().__init__(dir, params)
@@ -55,9 +63,22 @@ class SharedFileCache(FileBasedCache):
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    # A full or read-only disk must not fail the request that merely caches something: a write that fails is
+    # a miss later. For counters this fails open (the count restarts): the database refuses writes on such a
+    # disk anyway, so nothing the limits protect can happen meanwhile.
+    def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except OSError as exc:
+            logger.warning("cache write failed (%s); continuing without it", exc)
+
     def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        with self._exclusive():
-            return super().add(key, value, timeout, version)
+        try:
+            with self._exclusive():
+                return super().add(key, value, timeout, version)
+        except OSError as exc:
+            logger.warning("cache write failed (%s); continuing without it", exc)
+            return True
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         """Adds ``delta`` in place and keeps the entry's expiry (Django's generic incr would reset it).
@@ -65,6 +86,15 @@ class SharedFileCache(FileBasedCache):
         In place, as Django's own ``touch`` does: replacing the file by a rename makes ext4 flush it to disk,
         which costs milliseconds per count. Counters are only read through ``add`` and ``incr``, under the lock.
         """
+        try:
+            return self._incr(key, delta, version)
+        except ValueError:
+            raise
+        except OSError as exc:
+            logger.warning("cache write failed (%s); continuing without it", exc)
+            return delta
+
+    def _incr(self, key: str, delta: int, version: int | None) -> int:
         fname = self._key_to_file(key, version)
         with self._exclusive():
             try:
@@ -96,7 +126,7 @@ class SharedFileCache(FileBasedCache):
                 continue
             if expiry is not None and expiry < now:
                 self._delete(fname)
-        super()._cull()
+        super()._cull()  # type: ignore[misc]  # Django's, undeclared in django-stubs
 
 
 class ResilientRedisCache(RedisCache):

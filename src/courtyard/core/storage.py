@@ -27,7 +27,7 @@ class SafeFileSystemStorage(FileSystemStorage):
         full_path = self.path(name)
         existed = os.path.lexists(full_path)
         try:
-            return super()._save(name, content)
+            return super()._save(name, content)  # type: ignore[misc]  # Django's, undeclared in django-stubs
         except FileExistsError:
             raise
         except OSError as exc:
