@@ -27,6 +27,15 @@ def test_the_api_for_a_signed_in_member_is_private_too(member_client):
     assert response["Cache-Control"] == "private, no-store"
 
 
+def test_the_api_with_a_personal_token_is_private(member):
+    from courtyard.accounts.services import api_token_create
+
+    _token, raw = api_token_create(actor=member.user, name="laptop")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/people/me")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_an_error_page_for_a_signed_in_member_is_private(member_client):
     response = member_client.get("/groups/999999/")
     assert response.status_code == 404

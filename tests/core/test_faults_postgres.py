@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.services import PostgresServer, free_port, wait_for_port
+from tests.core.fault_servers import PostgresServer, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,6 +6,7 @@ with the production cache backend pointed at it.
 
 from __future__ import annotations
 
+import signal
 import time
 
 import pytest
@@ -15,7 +16,7 @@ from django.urls import reverse
 from courtyard.core.cache import ResilientRedisCache
 from courtyard.groups import services as group_services
 from courtyard.groups.models import Reaction, ReactionKind
-from tests.core.services import RedisServer
+from tests.core.fault_servers import RedisServer
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -90,13 +91,13 @@ def test_values_changed_during_the_outage_are_not_served_stale_afterwards(redis_
     from django.core.cache import cache
 
     cache.set("unread", 3)
-    redis_server.process.send_signal(19)  # SIGSTOP: Redis hangs instead of refusing (a network partition)
+    redis_server.process.send_signal(signal.SIGSTOP)  # Redis hangs instead of refusing (a network partition)
     try:
         started = time.monotonic()
         cache.delete("unread")  # a notification was read: the count must not come back from Redis later
         assert time.monotonic() - started < 3
         assert cache.get("unread") is None
     finally:
-        redis_server.process.send_signal(18)  # SIGCONT: Redis answers again, with its old value
+        redis_server.process.send_signal(signal.SIGCONT)  # Redis answers again, with its old value
     time.sleep(0.3)
     assert cache.get("unread") is None

@@ -129,6 +129,24 @@ class SharedFileCache(FileBasedCache):
         super()._cull()  # type: ignore[misc]  # Django's, undeclared in django-stubs
 
 
+class _Outage:
+    """What one process knows about its Redis: until when not to try it, and the keys to reconcile."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self.pending: set[str] = set()
+
+
+_OUTAGES: dict[str, _Outage] = {}
+_OUTAGES_LOCK = threading.Lock()
+
+
+def _outage_for(server: str) -> _Outage:
+    with _OUTAGES_LOCK:
+        return _OUTAGES.setdefault(server, _Outage())
+
+
 class ResilientRedisCache(RedisCache):
     """Redis, but an unreachable Redis neither fails a request nor makes it wait.
 
@@ -145,10 +163,9 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._fallback = LocMemCache(f"courtyard-fallback-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
-        self._down_until = 0.0
-        self._pending: set[str] = set()
-        self._state = threading.Lock()
+        # Django makes one backend object per thread; the outage state and the local counts are the process's.
+        self._outage = _outage_for(server)
+        self._fallback = LocMemCache(f"courtyard-fallback-{server}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
     # -- plumbing --------------------------------------------------------------------------------
     def _redis_errors(self) -> tuple[type[BaseException], ...]:
@@ -164,12 +181,13 @@ class ResilientRedisCache(RedisCache):
         return timeout
 
     def _call(self, operation: str, keys: list[str], primary: Callable[[], T], fallback: Callable[[], T]) -> T:
-        if time.monotonic() >= self._down_until:
+        outage = self._outage
+        if time.monotonic() >= outage.down_until:
             try:
                 result = primary()
             except self._redis_errors() as exc:
-                with self._state:
-                    self._down_until = time.monotonic() + self.RETRY_SECONDS
+                with outage.lock:
+                    outage.down_until = time.monotonic() + self.RETRY_SECONDS
                 logger.warning("cache unavailable (%s: %s); answering from this process", operation, exc)
             else:
                 self._flush_pending()
@@ -178,17 +196,19 @@ class ResilientRedisCache(RedisCache):
         return fallback()
 
     def _remember(self, keys: list[str]) -> None:
-        with self._state:
-            if len(self._pending) + len(keys) <= self.MAX_PENDING:
-                self._pending.update(keys)
+        outage = self._outage
+        with outage.lock:
+            if len(outage.pending) + len(keys) <= self.MAX_PENDING:
+                outage.pending.update(keys)
             else:
                 logger.error("cache outage: too many changed keys to reconcile; some may be stale for a while")
 
     def _flush_pending(self) -> None:
-        if not self._pending:
+        outage = self._outage
+        if not outage.pending:
             return
-        with self._state:
-            keys, self._pending = list(self._pending), set()
+        with outage.lock:
+            keys, outage.pending = list(outage.pending), set()
         try:
             super().delete_many(keys)
         except self._redis_errors():

@@ -84,8 +84,8 @@ class DailyVisitMiddleware:
 class PrivatePagesMiddleware:
     """Nothing a signed-in member sees is stored by a shared proxy or kept for the back button after sign-out.
 
-    Responses for a signed-in member, or that read or write a session, get ``Cache-Control: private,
-    no-store``. A view that already chose a private policy keeps it (member-only pictures may stay in the
+    Responses for a signed-in member (by session or API token), or that read or write a session, get
+    ``Cache-Control: private, no-store``. A view that already chose a private policy keeps it (member-only pictures may stay in the
     member's own browser for a day); anything else (public, a max-age) is replaced.
     """
 
@@ -103,6 +103,8 @@ class PrivatePagesMiddleware:
         from django.conf import settings
         from django.db import DatabaseError
 
+        if "HTTP_AUTHORIZATION" in request.META:
+            return True  # an API token: the answer is that member's
         try:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
