@@ -12,6 +12,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from courtyard.api.auth import ActiveSessionAuth, TokenAuth
 from courtyard.core.errors import ApplicationError
+from courtyard.core.unavailable import api_exception
 from courtyard.events.api import router as events_router
 from courtyard.groups.api import discussions_router
 from courtyard.groups.api import router as groups_router
@@ -97,6 +98,12 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(
         request, {"code": codes.get(exc.status_code, "error"), "message": str(exc)}, status=exc.status_code
     )
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else, an unreachable database included, still answers JSON (500, or 503 + Retry-After)."""
+    return api_exception(request, exc)
 
 
 @api.exception_handler(Http404)

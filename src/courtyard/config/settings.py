@@ -1,6 +1,6 @@
 """All settings, read from the environment in this one module (12-factor).
 
-Defaults make a laptop work with nothing installed: SQLite under ./var, the local-memory cache,
+Defaults make a laptop work with nothing installed: SQLite under ./var, a file cache under ./var,
 Huey on SQLite. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL.
 """
 
@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "courtyard.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "courtyard.core.middleware.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,22 +150,46 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # 2.5 M rollup rows; the silo map ~20 ms faster without it: bench/README.md).
     # COURTYARD_PG_JIT=1 keeps the server's setting.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host must not hold a request (and its worker) for minutes: give up soon and
+    # answer 503 (core/unavailable.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions --------------------------------------------------------------------
+# Rate limits, the unread count and cached access decisions must be the same for every process, so the
+# cache is never per process: Redis when configured (answering from memory while Redis is unreachable),
+# otherwise files in one directory that every process on the machine shares (docs/faults.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "courtyard.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "courtyard",
+            # An unreachable Redis must not hold a request: fail fast, and the backend answers without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
+else:
+    CACHE_DIR = os.environ.get("COURTYARD_CACHE_DIR", "")
+    if not CACHE_DIR and TESTING:
+        # Each test process its own directory: parallel test workers clear their cache between tests.
+        import atexit
+        import shutil
+        import tempfile
+
+        CACHE_DIR = tempfile.mkdtemp(prefix="courtyard-test-cache-")
+        atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
+    CACHES = {
+        "default": {
+            "BACKEND": "courtyard.core.cache.SharedFileCache",
+            "LOCATION": CACHE_DIR or str(VAR_DIR / "cache"),
             "KEY_PREFIX": "courtyard",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are cached: a cache restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Idle timeout: a session unused this long ends. Absolute timeout: no session outlives this.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 8)
@@ -334,7 +359,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A failed write (full or read-only disk) leaves no partial file and answers a clear refusal.
+    "default": {"BACKEND": "courtyard.core.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from huey import crontab
 
 from courtyard.accounts.services import sessions_expire
-from courtyard.core.jobs import periodic_job
+from courtyard.core.jobs import pending_jobs_enqueue, periodic_job
 
 
 @periodic_job(crontab(minute="17", hour="3"))
@@ -14,3 +14,9 @@ def purge_expired_sessions() -> None:
     """Nightly: drop expired sessions from the store and close their records on the sessions page."""
     call_command("clearsessions")
     sessions_expire()
+
+
+@periodic_job(crontab(minute="*"))
+def enqueue_pending_jobs() -> None:
+    """Every minute: queue the jobs that were kept while the queue was unreachable (core/jobs.py)."""
+    pending_jobs_enqueue()

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from courtyard.core.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 CSP = "; ".join(
     [
@@ -57,6 +60,9 @@ class DailyVisitMiddleware:
     """Records one "visited" participation fact per member per day: the basis of active-member counts.
 
     A cache key guards the write, so a member's requests cost one cache read after the first of the day.
+    The fact is recorded after the view answered (and committed): if recording fails, the member still gets
+    the view's answer; one lost "visited" fact is worth far less than telling a member that a saved
+    reaction failed (a retried toggle would take it off again).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -68,5 +74,44 @@ class DailyVisitMiddleware:
         if user is not None and user.is_authenticated and response.status_code < 400:
             from courtyard.core.activity import visit_record
 
-            visit_record(user_id=user.pk)
+            try:
+                visit_record(user_id=user.pk)
+            except Exception:  # see the docstring: never fail an answer already given
+                logger.warning("could not record today's visit of user %s", user.pk, exc_info=True)
         return response
+
+
+class PrivatePagesMiddleware:
+    """Nothing a signed-in member sees is stored by a shared proxy or kept for the back button after sign-out.
+
+    Responses for a signed-in member (by session or API token), or that read or write a session, get
+    ``Cache-Control: private, no-store``. A view that already chose a private policy keeps it (member-only pictures may stay in the
+    member's own browser for a day); anything else (public, a max-age) is replaced.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self._is_private(request, response) and "private" not in response.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
+        from django.conf import settings
+        from django.db import DatabaseError
+
+        if "HTTP_AUTHORIZATION" in request.META:
+            return True  # an API token: the answer is that member's
+        try:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                return True
+        except DatabaseError:
+            return True  # cannot tell: the careful answer
+        session = getattr(request, "session", None)
+        if session is not None and (session.accessed or session.modified) and session.session_key:
+            return True
+        return settings.SESSION_COOKIE_NAME in response.cookies

@@ -113,3 +113,23 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.period:%Y-%m-%d %H:%M}"
+
+
+class PendingJob(models.Model):
+    """A job that could not be queued (the queue's Redis was unreachable), kept until it can be.
+
+    A request that already committed must neither fail nor drop its job: ``core.jobs.job_enqueue`` stores it
+    here, and the worker queues it again every minute (``config.tasks.pending_jobs_enqueue``).
+    """
+
+    task = models.CharField(max_length=200)  # dotted path of the task, e.g. courtyard.pairing.tasks.coffee_round_job
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

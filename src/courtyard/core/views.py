@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 import time
 
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courtyard.core import metrics as prometheus
+from courtyard.core.unavailable import error_response
 
 
 @never_cache
@@ -61,5 +63,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors that could fail again: the 500 page is plain.
-    return render(request, "500.html", status=500)
+    """Django calls this inside the ``except`` of the failed request: an unreachable database or Redis gets
+    503 + Retry-After, anything else 500; JSON under /api/. Rendered without context processors (they read
+    the user and the database, which may be what failed)."""
+    return error_response(request, sys.exc_info()[1])

@@ -495,7 +495,7 @@ def event_cover_set(*, actor: User, event: Event, upload: UploadedFile | None) -
     else:
         event.cover.save(f"{secrets.token_hex(12)}.jpg", ContentFile(image_to_jpeg(upload, COVER_SIZE)), save=True)
     if old:
-        transaction.on_commit(lambda: storage.delete(old))
+        transaction.on_commit(lambda: storage.delete(old), robust=True)
     audit_record(action="events.event.cover_set" if upload else "events.event.cover_removed", actor=actor, target=event)
     return event
 

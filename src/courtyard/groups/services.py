@@ -196,7 +196,7 @@ def group_cover_set(*, actor: User, group: Group, upload: UploadedFile | None) -
         data = image_to_jpeg(upload, COVER_SIZE)
         group.cover.save(f"{secrets.token_hex(12)}.jpg", ContentFile(data), save=True)
     if old:
-        transaction.on_commit(lambda: storage.delete(old))
+        transaction.on_commit(lambda: storage.delete(old), robust=True)
     audit_record(action="groups.group.cover_set" if upload else "groups.group.cover_removed", actor=actor, target=group)
     return group
 

@@ -39,7 +39,7 @@ def _invalidate(user_ids: Iterable[int]) -> None:
     if not keys:
         return
     cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
 def notification_send(

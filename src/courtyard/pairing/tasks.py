@@ -11,7 +11,7 @@ import datetime as dt
 from huey import crontab
 from huey.contrib.djhuey import db_task
 
-from courtyard.core.jobs import periodic_job
+from courtyard.core.jobs import job_enqueue, periodic_job
 from courtyard.pairing import services
 
 
@@ -24,7 +24,7 @@ def coffee_round_job(program_id: int, round_date: str) -> None:
 def coffee_rounds_schedule() -> None:
     """Every five minutes: queue the rounds whose local time has come (a round queued twice runs once)."""
     for program_id, round_date in services.coffee_rounds_due():
-        coffee_round_job(program_id, round_date.isoformat())
+        job_enqueue(coffee_round_job, program_id, round_date.isoformat())
 
 
 @periodic_job(crontab(minute="23"), retries=2, retry_delay=60)

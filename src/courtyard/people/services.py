@@ -228,7 +228,7 @@ def profile_photo_set(*, actor: User, profile: Profile, upload: UploadedFile) ->
     old = profile.photo.name if profile.photo else ""
     profile.photo.save(f"{profile.pk}.jpg", ContentFile(data), save=True)
     if old and old != profile.photo.name:
-        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+        transaction.on_commit(lambda: profile.photo.storage.delete(old), robust=True)
     audit_record(action="people.profile.photo_set", actor=actor, target=profile)
     return profile
 
@@ -242,7 +242,7 @@ def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
         storage = profile.photo.storage
         profile.photo = ""
         profile.save(update_fields=["photo", "updated_at"])
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
         audit_record(action="people.profile.photo_removed", actor=actor, target=profile)
     return profile
 
