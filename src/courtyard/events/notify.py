@@ -116,3 +116,15 @@ def host_added(*, event: Event, people: list[Profile], actor: User) -> None:
 
 def when_label(start: dt.datetime) -> str:
     return formats.date_format(start, "D j M, H:i")
+
+
+def register_notification_targets() -> None:
+    """What events' notifications are about, and who may read it: the same doors as the pages (a private
+    group's events for its members only). Reminders carry the reminder's kind in their type, so that the day
+    and the hour reminders are not taken for duplicates of each other; both are about the occurrence."""
+    from courtyard.events.access import access_event, access_occurrence
+    from courtyard.notifications.targets import register, through
+
+    for object_type in ("occurrence", "occurrence_day", "occurrence_hour"):
+        register(object_type, through(access_occurrence))
+    register("event", through(access_event))
