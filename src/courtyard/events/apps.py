@@ -11,3 +11,8 @@ class EventsConfig(AppConfig):
         from courtyard.events.notify import register_notification_targets
 
         register_notification_targets()
+        # A deactivated member's seats at dates to come go to the waitlist.
+        from courtyard.events.services import rsvps_release_of_deactivated
+        from courtyard.people.services import deactivation_hook_register
+
+        deactivation_hook_register("events.seats", rsvps_release_of_deactivated)
