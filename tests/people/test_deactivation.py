@@ -148,3 +148,13 @@ def test_past_attendance_is_kept(member, admin, monkeypatch):
     assert rsvp.status == Rsvp.Status.GOING
     occurrence.refresh_from_db()
     assert occurrence.going_count == 1
+
+
+def test_the_calendar_subscription_address_stops_for_good(member, admin):
+    _feed, raw = events.calendar_feed_create(actor=member.user)
+    url = reverse("events:feed_personal", args=[raw])
+    assert Client().get(url).status_code == 200
+    member_set_active(actor=admin.user, profile=member, active=False)
+    assert Client().get(url).status_code == 404
+    member_set_active(actor=admin.user, profile=member, active=True)
+    assert Client().get(url).status_code == 404

@@ -1117,6 +1117,13 @@ def calendar_feed_revoke(*, actor: User) -> int:
     return count
 
 
+def calendar_feeds_revoke_of_deactivated(profile_ids: Sequence[int]) -> int:
+    """A subscription address is a secret that reads one's calendar, like an API token: deactivation revokes
+    it for good (a reactivated member makes a new one)."""
+    return CalendarFeed.objects.filter(profile_id__in=list(profile_ids), revoked_at__isnull=True).update(
+        revoked_at=clock.now())
+
+
 def calendar_feed_authenticate(raw: str) -> Profile | None:
     """The active member a subscription address belongs to, or None (unknown, revoked, deactivated)."""
     if not raw or not raw.startswith(FEED_PREFIX) or len(raw) > 100:
