@@ -250,7 +250,7 @@ def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
 # What other apps end when members are deactivated (an event seat, say), registered from their ready(): people
 # sits below them and imports none of them. Each is called with the deactivated profiles' ids, in the same
 # transaction as the deactivation.
-DeactivationHook = Callable[[Sequence[int]], None]
+DeactivationHook = Callable[[Sequence[int]], object]
 _DEACTIVATION_HOOKS: dict[str, DeactivationHook] = {}
 
 

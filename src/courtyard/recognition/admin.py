@@ -43,7 +43,7 @@ class KudosAdmin(admin.ModelAdmin):
     readonly_fields = ("is_private", "share_with_manager", "message_html")
     private_fields = ("message", "message_html")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_fields(request, obj))
         if obj is None or obj.is_private:
             fields = [name for name in fields if name not in self.private_fields]
