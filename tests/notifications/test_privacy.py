@@ -303,3 +303,19 @@ def test_an_unregistered_target_type_is_refused(w):
         services.notification_send(recipient=w.insider.user, kind="mention", actor=None, text="x", url="/",
                                    object_type="nothing_registered", object_id=1)
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_reminding_everyone_of_an_organization_event_costs_the_same_for_any_number(w, size,
+                                                                                   django_assert_num_queries):
+    """The check is one query for an event without a group (anyone may see it), however many are reminded."""
+    town_hall = events.event_create(actor=w.organizer.user, data=events.EventData(
+        title="Town hall", start_date=dt.date(2030, 3, 9), start_time=dt.time(18, 0), end_time=dt.time(19, 0),
+        timezone="Europe/Berlin", place="Atrium",
+    ))
+    people = [make_profile(timezone="Europe/Berlin") for _ in range(size)]
+    occurrence = town_hall.occurrences.get()
+    # the choices, recent duplicates, the occurrence for the check, one insert
+    with django_assert_num_queries(4):
+        event_notify.reminder(event=town_hall, occurrence=occurrence, people=people, kind="day")
+    assert Notification.objects.filter(kind="event_reminder").count() == size
