@@ -140,12 +140,14 @@ def register_notification_targets() -> None:
     see_occurrence, see_event = through(access_occurrence), through(access_event)
 
     def occurrence_readers(object_id: int | None, users: Sequence[User]) -> set[int]:
-        occurrence = Occurrence.objects.select_related("event").filter(pk=object_id).first()
+        occurrence = (Occurrence.objects.select_related("event").filter(pk=object_id).first()
+                      if object_id is not None else None)
         event = occurrence.event if occurrence is not None else None
         return _readers(event, users, lambda user: see_occurrence(user, object_id))
 
     def event_readers(object_id: int | None, users: Sequence[User]) -> set[int]:
-        return _readers(Event.objects.filter(pk=object_id).first(), users, lambda user: see_event(user, object_id))
+        event = Event.objects.filter(pk=object_id).first() if object_id is not None else None
+        return _readers(event, users, lambda user: see_event(user, object_id))
 
     for object_type in ("occurrence", "occurrence_day", "occurrence_hour"):
         register(object_type, see_occurrence, readers=occurrence_readers)
