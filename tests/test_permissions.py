@@ -57,8 +57,8 @@ def world(member, other_member, admin) -> World:
     token, _raw = account_services.api_token_create(actor=member.user, name="script")
     # An unread notification of the member's, and the member following the admin (to unfollow).
     notification = notification_services.notification_send(
-        recipient=member.user, kind="mention", actor=other_member.user, text="Olu mentioned you", url="/people/",
-        object_type="post", object_id=1,
+        recipient=member.user, kind="badge_awarded", actor=other_member.user, text="You earned a badge",
+        url="/people/", object_type="badge", object_id=None,
     )
     people_services.follow_create(actor=member.user, profile=admin)
     _invitation, raw = account_services.invitation_create(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from courtyard.groups import services as groups
 from courtyard.notifications import services
 from tests.browser.conftest import check_accessibility
 
@@ -14,9 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_member_sees_the_bell_opens_a_notification_and_the_count_drops(live_server, page, member, other_member,
                                                                        sign_in, password):
+    # Notifications are only made about things their recipient may read: two threads of an open group.
+    group = groups.group_create(actor=other_member.user, name="Lunch")
     for n, text in enumerate(["Olu Other mentioned you in “Lunch plans”", "Olu Other replied to “Book club”"]):
+        thread = groups.thread_create(actor=other_member.user, group=group, title=f"Topic {n}", body="Hello")
         services.notification_send(recipient=member.user, kind="mention", actor=other_member.user, text=text,
-                                   url=f"/people/{other_member.pk}/", object_type="post", object_id=n + 1)
+                                   url=f"/people/{other_member.pk}/", object_type="thread", object_id=thread.pk)
     sign_in(member.user.email, password)
     bell = page.get_by_role("link", name="2 unread notifications")
     expect(bell).to_be_visible()

@@ -23,7 +23,7 @@ def test_a_notification_is_made_with_what_it_is_about(member, other_member):
     stored = Notification.objects.get()
     assert (stored.recipient_id, stored.kind, stored.actor_id) == (member.user.pk, "mention", other_member.user.pk)
     assert (stored.text, stored.url, stored.object_type, stored.object_id) == (
-        "Something happened", "/groups/chess/", "post", 7)
+        "Something happened", "/groups/chess/", "probe", 7)
     assert stored.read_at is None
 
 
@@ -91,7 +91,7 @@ def test_notifying_records_no_activity_facts(member, other_member):
 def bulk(recipients, actor, object_id=1):
     return services.notifications_send_bulk(
         recipients=[p.user for p in recipients], kind="mention", actor=actor.user, text="You were mentioned",
-        url="/groups/", object_type="post", object_id=object_id,
+        url="/groups/", object_type="probe", object_id=object_id,
     )
 
 

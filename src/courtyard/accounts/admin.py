@@ -27,7 +27,9 @@ class UserSessionAdmin(admin.ModelAdmin):
     list_display = ("user", "ip_address", "created_at", "last_seen_at", "ended_at")
     list_select_related = ("user",)
     search_fields = ("user__email", "ip_address")
-    readonly_fields = ("user", "session_key", "created_at", "last_seen_at", "ip_address", "user_agent", "ended_at")
+    # The session key is the cookie itself: whoever reads it can act as the member. Never shown.
+    fields = ("user", "created_at", "last_seen_at", "ip_address", "user_agent", "ended_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: object) -> bool:
         return False
@@ -38,7 +40,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     list_select_related = ("user",)
     search_fields = ("user__email", "name", "prefix")
-    readonly_fields = ("user", "name", "prefix", "token_hash", "created_at", "last_used_at", "expires_at")
+    # The hash stays out of sight: it is what a stolen database copy would be matched against.
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at")
 
     def has_add_permission(self, request: object) -> bool:
         return False
@@ -48,7 +52,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "invited_by", "created_at", "expires_at", "accepted_at")
     search_fields = ("email",)
-    readonly_fields = ("email", "token_hash", "invited_by", "created_at", "expires_at", "accepted_at")
+    fields = ("email", "invited_by", "created_at", "expires_at", "accepted_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from importlib import import_module
 
 from django.conf import settings
@@ -81,6 +82,22 @@ def sessions_revoke_others(*, actor: User, keep_session_key: str | None) -> int:
     if records:
         audit_record(action="accounts.session.revoked_others", actor=actor, data={"count": len(records)})
     return len(records)
+
+
+def access_end_for_deactivated(*, user_ids: Iterable[int]) -> tuple[int, int]:
+    """Deactivated members lose every way in they had: each browser session is deleted from the store (so the
+    cookie signs in nobody, even after a reactivation) and each API token is revoked for good. A reactivated
+    member signs in again and makes new tokens. Returns (sessions ended, tokens revoked)."""
+    ids = list(user_ids)
+    if not ids:
+        return 0, 0
+    now = clock.now()
+    records = list(UserSession.objects.filter(user_id__in=ids, ended_at__isnull=True).values_list("pk", "session_key"))
+    for _pk, session_key in records:
+        _session_store(session_key).delete()
+    UserSession.objects.filter(pk__in=[pk for pk, _key in records]).update(ended_at=now)
+    tokens = ApiToken.objects.filter(user_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    return len(records), tokens
 
 
 def sessions_expire() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -116,3 +116,39 @@ def host_added(*, event: Event, people: list[Profile], actor: User) -> None:
 
 def when_label(start: dt.datetime) -> str:
     return formats.date_format(start, "D j M, H:i")
+
+
+def _readers(event: Event | None, users: Sequence[User], one_by_one: Callable[[User], bool]) -> set[int]:
+    """Who of these may see the event: everyone active when the event rules let anyone see an event without a
+    group (an organization-wide town hall reminds thousands at once, in one query), else one by one."""
+    from courtyard.events.domain import rules
+
+    if event is None:
+        return set()
+    if event.group_id is None and rules.can_see(rules.Standing()):
+        return {user.pk for user in users if user.is_active}
+    return {user.pk for user in users if one_by_one(user)}
+
+
+def register_notification_targets() -> None:
+    """What events' notifications are about, and who may read it: the same doors as the pages (a private
+    group's events for its members only). Reminders carry the reminder's kind in their type, so that the day
+    and the hour reminders are not taken for duplicates of each other; both are about the occurrence."""
+    from courtyard.events.access import access_event, access_occurrence
+    from courtyard.notifications.targets import register, through
+
+    see_occurrence, see_event = through(access_occurrence), through(access_event)
+
+    def occurrence_readers(object_id: int | None, users: Sequence[User]) -> set[int]:
+        occurrence = (Occurrence.objects.select_related("event").filter(pk=object_id).first()
+                      if object_id is not None else None)
+        event = occurrence.event if occurrence is not None else None
+        return _readers(event, users, lambda user: see_occurrence(user, object_id))
+
+    def event_readers(object_id: int | None, users: Sequence[User]) -> set[int]:
+        event = Event.objects.filter(pk=object_id).first() if object_id is not None else None
+        return _readers(event, users, lambda user: see_event(user, object_id))
+
+    for object_type in ("occurrence", "occurrence_day", "occurrence_hour"):
+        register(object_type, see_occurrence, readers=occurrence_readers)
+    register("event", see_event, readers=event_readers)

@@ -752,6 +752,38 @@ def rsvp_set(
     return rsvp
 
 
+HELD = (Rsvp.Status.GOING, Rsvp.Status.MAYBE, Rsvp.Status.WAITLISTED)
+
+
+@transaction.atomic
+def rsvps_release_of_deactivated(profile_ids: Sequence[int]) -> int:
+    """Deactivated members give up their answers to dates not yet over, as if they had said not going: their
+    seats go to the waitlist in arrival order (the next people are told, as always) and they leave the attendee
+    lists. Answers already marked at the door, and every past date, stay as they were: that is history.
+    Occurrence rows are locked one after the other in id order, like any answer, so concurrent answers wait.
+    Returns how many answers were released."""
+    ids = list(profile_ids)
+    if not ids:
+        return 0
+    now = clock.now()
+    held = Rsvp.objects.filter(
+        profile_id__in=ids, status__in=HELD, attendance="", occurrence__end_at__gt=now,
+        occurrence__cancelled_at__isnull=True,
+    )
+    released = 0
+    for occurrence_id in sorted(set(held.values_list("occurrence_id", flat=True))):
+        occurrence = Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence_id)
+        event = occurrence.event
+        for rsvp in list(held.filter(occurrence_id=occurrence_id).select_related("profile")):
+            released_rsvp = _apply_answer(event=event, occurrence=occurrence, profile=rsvp.profile,
+                                          status=Rsvp.Status.NOT_GOING, guests=0, answers=rsvp.answers, now=now)
+            audit_record(action="events.rsvp.released_on_deactivation", target=released_rsvp,
+                         data={"occurrence": occurrence.pk, "was": rsvp.status})
+            released += 1
+        _promote(occurrence, event)
+    return released
+
+
 def rsvp_cancel(*, actor: User, occurrence: Occurrence) -> Rsvp:
     """Cancel one's answer: not going (the seat, or the place in line, goes to the next person)."""
     return rsvp_set(actor=actor, occurrence=occurrence, status=Rsvp.Status.NOT_GOING)
@@ -1083,6 +1115,13 @@ def calendar_feed_revoke(*, actor: User) -> int:
     if count:
         audit_record(action="events.calendar_feed.revoked", actor=actor, data={"count": count})
     return count
+
+
+def calendar_feeds_revoke_of_deactivated(profile_ids: Sequence[int]) -> int:
+    """A subscription address is a secret that reads one's calendar, like an API token: deactivation revokes
+    it for good (a reactivated member makes a new one)."""
+    return CalendarFeed.objects.filter(profile_id__in=list(profile_ids), revoked_at__isnull=True).update(
+        revoked_at=clock.now())
 
 
 def calendar_feed_authenticate(raw: str) -> Profile | None:

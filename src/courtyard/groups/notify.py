@@ -88,3 +88,14 @@ def answer_accepted(*, thread: Thread, post: Post, actor: User) -> None:
         text=_("Your reply was accepted as the answer to “%(title)s”") % {"title": thread.title},
         url=_post_url(thread, post), object_type="post", object_id=post.pk,
     )
+
+
+def register_notification_targets() -> None:
+    """What groups' notifications are about, and who may read it: the same doors as the pages (a private
+    group's threads and replies for its members only; the group itself also for those invited)."""
+    from courtyard.groups.access import access_group, access_post, access_thread
+    from courtyard.notifications.targets import register, through
+
+    register("thread", through(access_thread))
+    register("post", through(access_post))
+    register("group", through(access_group))

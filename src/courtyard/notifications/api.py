@@ -22,7 +22,8 @@ class NotificationOut(Schema):
     id: int
     kind: str = Field(description="One of the kinds listed by GET /api/notifications/preferences")
     text: str
-    url: str = Field(description="A path on this site: what the notification is about")
+    url: str = Field(description="A path on this site: what the notification is about (the notifications list "
+                     "when you can no longer read it; the text then says so and names nothing)")
     open_url: str = Field(description="A path that marks the notification read and redirects to url")
     actor_id: int | None = Field(description="The user whose action caused it, if any")
     created_at: dt.datetime
@@ -75,7 +76,8 @@ def unread(request: ApiRequest) -> dict[str, int]:
 @router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one of yours as read")
 def mark_read(request: ApiRequest, notification_id: int) -> dict[str, Any]:
     notification = access_notification(request.auth, notification_id)
-    return out(services.notification_mark_read(actor=request.auth, notification=notification))
+    services.notification_mark_read(actor=request.auth, notification=notification)
+    return out(selectors.notification_shown(request.auth, notification))
 
 
 @router.post("/read-all", response=UnreadOut, summary="Mark all of yours as read")

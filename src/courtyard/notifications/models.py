@@ -15,6 +15,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: set when shown, true when the recipient can no longer read the target (notifications.targets).
+    withheld: bool = False
+
     class Meta:
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_idx"),

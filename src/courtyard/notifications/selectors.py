@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
@@ -11,6 +12,7 @@ from courtyard.core.domain import cursors
 from courtyard.notifications.domain.kinds import KINDS, enabled
 from courtyard.notifications.models import Notification, Preference
 from courtyard.notifications.services import unread_cache_key
+from courtyard.notifications.targets import withhold_unreadable
 
 PAGE_SIZE = 20
 
@@ -30,7 +32,8 @@ def encode_cursor(notification: Notification) -> str:
 
 
 def notifications_page(user: User, cursor: str | None, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """Newest first, by cursor (stable while new ones arrive). One query for the rows."""
+    """Newest first, by cursor (stable while new ones arrive). One query for the rows, then each distinct target
+    is checked: one the member can no longer read shows a neutral line (see notifications.targets)."""
     rows = Notification.objects.filter(recipient=user).select_related("actor").order_by("-created_at", "-id")
     if cursor:
         position = cursors.decode_cursor(cursor)
@@ -41,7 +44,14 @@ def notifications_page(user: User, cursor: str | None, size: int = PAGE_SIZE) ->
     items = list(rows[: size + 1])
     more = len(items) > size
     items = items[:size]
+    withhold_unreadable(user, items, home=reverse("notifications:list"))
     return {"items": items, "next_cursor": encode_cursor(items[-1]) if more and items else None}
+
+
+def notification_shown(user: User, notification: Notification) -> Notification:
+    """One notification as the member may see it now (``withheld`` set, words replaced when they may not)."""
+    withhold_unreadable(user, [notification], home=reverse("notifications:list"))
+    return notification
 
 
 def preferences_of(user: User) -> list[dict[str, Any]]:

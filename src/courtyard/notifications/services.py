@@ -2,7 +2,9 @@
 
 Every notification goes through notifications_send_bulk (notification_send is its one-recipient form), so
 the rules live here once: the member's on/off choice per kind, nobody hears about their own action,
-deactivated members hear nothing, and the same news about the same thing within DEDUP_WINDOW is told once.
+deactivated members hear nothing, the same news about the same thing within DEDUP_WINDOW is told once, and
+nobody hears about a target they may not read (notifications.targets: each app registers how to check its
+own; the list, the API and opening check again, since access can end after the notification was made).
 
 The email channel (a later issue) hooks in at the one marked line in notifications_send_bulk: queue delivery
 with transaction.on_commit for the notifications just created, per the member's email choices.
@@ -23,6 +25,7 @@ from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
 from courtyard.notifications.domain.kinds import BY_KEY, enabled, is_known, is_local_path
 from courtyard.notifications.models import Notification, Preference
+from courtyard.notifications.targets import readers_of, require_registered
 
 DEDUP_WINDOW = dt.timedelta(minutes=10)
 TEXT_LENGTH = 300
@@ -72,12 +75,14 @@ def notifications_send_bulk(
     object_id: int | None = None,
 ) -> list[Notification]:
     """notification_send for many members at once (everyone mentioned, every organizer of a group), with the
-    same rules, in at most three queries whatever their number: choices, recent duplicates, one insert.
+    same rules, in three queries plus the readability check of the target (the app's access function per
+    recipient, or one batch query where the app registered one): choices, recent duplicates, one insert.
     (No transaction of its own: one multi-row insert is atomic, and callers' transactions hold it anyway.)"""
     if not is_known(kind):
         raise ValueError(f"unknown notification kind {kind!r}")
     if not is_local_path(url):
         raise ValueError(f"notification links must be local paths, not {url!r}")
+    require_registered(object_type)
     candidates = {
         user.pk: user for user in recipients if user.is_active and (actor is None or user.pk != actor.pk)
     }
@@ -94,6 +99,11 @@ def notifications_send_bulk(
             ).values_list("recipient_id", flat=True)
         )
         wanted = [pk for pk in wanted if pk not in told]
+    if not wanted:
+        return []
+    # Last, as it is the costly rule: the words below come from the target, so only its readers get them.
+    may_read = readers_of(object_type, object_id, [candidates[pk] for pk in wanted])
+    wanted = [pk for pk in wanted if pk in may_read]
     if not wanted:
         return []
     made = Notification.objects.bulk_create(

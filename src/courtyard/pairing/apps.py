@@ -5,3 +5,9 @@ class PairingConfig(AppConfig):
     name = "courtyard.pairing"
     label = "pairing"
     verbose_name = "Pairing and matching"
+
+    def ready(self) -> None:
+        # Notifications check, for each of ours, that its recipient may read what it is about.
+        from courtyard.pairing.notify import register_notification_targets
+
+        register_notification_targets()

@@ -66,3 +66,13 @@ def team_published(*, program_name: str, program_id: int, team_name: str, member
     _send_many(recipients=[p.user for p in members], kind="team_placed", actor=actor,
                text=(_("%(program)s: you are in %(team)s.") % {"program": program_name, "team": team_name})[:300],
                url=reverse("pairing:program", args=[program_id]), object_type="program", object_id=program_id)
+
+
+def register_notification_targets() -> None:
+    """What pairing's notifications are about: a match only its people read, a program its audience reads."""
+    from courtyard.notifications.targets import register, through
+    from courtyard.pairing.access import access_coffee_match, access_mentorship, access_program
+
+    register("coffee_match", through(access_coffee_match))
+    register("mentorship", through(access_mentorship))
+    register("program", through(access_program))

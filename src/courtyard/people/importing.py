@@ -375,6 +375,7 @@ class _Applier:
             Profile.objects.filter(pk__in=chunk).update(is_active=False, updated_at=self.now)
             User.objects.filter(profile__id__in=chunk).update(is_active=False)
             self._audit_each("people.member.deactivated", chunk)
+            services.members_deactivated(profile_ids=chunk)
             self._advance(len(chunk))
 
     def _audit_each(self, action: str, profile_ids: Iterable[int]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -247,9 +247,34 @@ def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
     return profile
 
 
+# What other apps end when members are deactivated (an event seat, say), registered from their ready(): people
+# sits below them and imports none of them. Each is called with the deactivated profiles' ids, in the same
+# transaction as the deactivation.
+DeactivationHook = Callable[[Sequence[int]], object]
+_DEACTIVATION_HOOKS: dict[str, DeactivationHook] = {}
+
+
+def deactivation_hook_register(name: str, hook: DeactivationHook) -> None:
+    _DEACTIVATION_HOOKS[name] = hook
+
+
+def members_deactivated(*, profile_ids: Sequence[int]) -> None:
+    """Everything a deactivation ends besides the flag: every session and API token (so that a reactivation does
+    not revive them), then what other apps registered (seats at events still to come)."""
+    from courtyard.accounts.services import access_end_for_deactivated
+
+    ids = list(profile_ids)
+    if not ids:
+        return
+    access_end_for_deactivated(user_ids=Profile.objects.filter(pk__in=ids).values_list("user_id", flat=True))
+    for hook in _DEACTIVATION_HOOKS.values():
+        hook(ids)
+
+
 @transaction.atomic
 def member_set_active(*, actor: User, profile: Profile, active: bool) -> Profile:
-    """Deactivate (keep the data, end sign-in) or reactivate a member. Admins only."""
+    """Deactivate (keep the data, end sign-in, sessions, tokens and seats to come) or reactivate a member.
+    Admins only."""
     if not is_admin(actor):
         raise PermissionDenied(_("Only community admins can deactivate members."))
     if actor.pk == profile.user_id and not active:
@@ -262,6 +287,8 @@ def member_set_active(*, actor: User, profile: Profile, active: bool) -> Profile
         audit_record(
             action="people.member.reactivated" if active else "people.member.deactivated", actor=actor, target=profile
         )
+        if not active:
+            members_deactivated(profile_ids=[profile.pk])
     return profile
 
 

@@ -31,10 +31,26 @@ class SettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Kudos)
 class KudosAdmin(admin.ModelAdmin):
+    """Admins moderate kudos here (who sent it, when, withdrawn or not), but a private kudos is read only by its
+    sender and those thanked, not even by admins: its message is never shown, searched or editable here, and
+    nobody can make it public from here to read it."""
+
     list_display = ("id", "sender", "value", "is_private", "points", "created_at", "deleted_at")
     list_filter = ("is_private", "value")
     raw_id_fields = ("sender", "deleted_by")
-    search_fields = ("message",)
+    # Searching the text would reveal a private message word by word ("does it contain …?"): search by sender.
+    search_fields = ("sender__full_name", "sender__user__email")
+    readonly_fields = ("is_private", "share_with_manager", "message_html")
+    private_fields = ("message", "message_html")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        if obj is None or obj.is_private:
+            fields = [name for name in fields if name not in self.private_fields]
+        return fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # kudos are sent on the kudos pages, where points, privacy and notifications are handled
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -64,3 +64,14 @@ def badge_awarded(*, user: User, badge_name: str, actor: User | None, profile_id
         text=_("You earned the badge “%(badge)s”") % {"badge": badge_name},
         url=reverse("recognition:badges") + f"?person={profile_id}", object_type="badge", object_id=None,
     )
+
+
+def register_notification_targets() -> None:
+    """What recognition's notifications are about: a kudos (private ones for the sender and those thanked
+    only), or news about the recipient themselves (a celebration, a badge)."""
+    from courtyard.notifications.targets import recipient_only, register, through
+    from courtyard.recognition.access import access_kudos
+
+    register("kudos", through(access_kudos))
+    register("celebration", recipient_only)
+    register("badge", recipient_only)

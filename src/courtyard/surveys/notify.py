@@ -7,7 +7,7 @@ finds replies on their "My ideas" page, because a notification row would itself 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -76,3 +76,28 @@ def action_published(*, action: Action, actor: User) -> None:
     _send_many(recipients=people, kind="survey_action", actor=actor,
                text=_("You said, we did: %(title)s") % {"title": action.title},
                url=reverse("surveys:action", args=[action.pk]), object_type="action", object_id=action.pk)
+
+
+def survey_readers(survey_id: int | None, users: Sequence[User]) -> set[int]:
+    """access_survey for many members in two queries (a survey opens to thousands at once): admins read any
+    survey, others one they were asked once it is no longer a draft."""
+    from courtyard.core.access import is_admin
+
+    survey = Survey.objects.filter(pk=survey_id).first() if survey_id is not None else None
+    if survey is None:
+        return set()
+    readers = {user.pk for user in users if user.is_active and is_admin(user)}
+    if survey.status == Survey.Status.DRAFT:
+        return readers
+    asked = Recipient.objects.filter(survey=survey, member__user__in=[u.pk for u in users if u.is_active])
+    return readers | set(asked.values_list("member__user_id", flat=True))
+
+
+def register_notification_targets() -> None:
+    """What Voice's notifications are about: a survey (for those asked), an idea, a "we did" update."""
+    from courtyard.notifications.targets import register, through
+    from courtyard.surveys.access import access_action, access_idea, access_survey
+
+    register("survey", through(access_survey), readers=survey_readers)
+    register("idea", through(access_idea))
+    register("action", through(access_action))

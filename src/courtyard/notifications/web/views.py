@@ -37,6 +37,10 @@ def open_notification(request: AuthedRequest, notification_id: str) -> HttpRespo
     """Follow a notification to what it is about, marking it read on the way (a link works without JavaScript)."""
     notification = access_notification(request.user, notification_id)
     services.notification_mark_read(actor=request.user, notification=notification)
+    if selectors.notification_shown(request.user, notification).withheld:
+        # Lost access since: neither the words nor the address (a private group's address names it).
+        messages.info(request, notification.text)
+        return redirect("notifications:list")
     # Only local paths are ever stored; checked again here so that an old or hand-edited row cannot redirect away.
     if not url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect("notifications:list")
