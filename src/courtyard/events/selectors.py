@@ -346,15 +346,17 @@ def calendar_feed_active(actor: User) -> Any:
 
 
 # --- Event series, for insights ------------------------------------------------------------------
-# A series is a repeating event: its facts carry the event's id (events.ledger), so insights can show it as
-# a scope. Those who run it (events.domain.rules.can_manage) see it: its hosts, the organizers of its group
+# A series is an event with its occurrences: its facts carry the event's id (events.ledger), so insights can
+# show it as a scope. A one-off event is a series of one: the rollups count its facts under its id just the
+# same, so it is a scope too (leaving it out gave its host no insights and an admin a 404 for figures that
+# exist). Those who run it (events.domain.rules.can_manage) see it: its hosts, the organizers of its group
 # (not archived), and community admins. ``profile`` may be a Profile, its id or an OuterRef to one.
 
 SERIES_LISTED = 100
 
 
 def series_all() -> QuerySet[Event]:
-    return Event.objects.exclude(frequency=Event.Frequency.NONE)
+    return Event.objects.all()
 
 
 # Joins rather than ``__in`` subqueries, so that an OuterRef refers to the query these are nested in.
