@@ -297,7 +297,8 @@ def feedback_summary(occurrence: Occurrence) -> dict[str, Any]:
     """The hosts' view of the pulse: withheld below the minimum group size when it is anonymous."""
     answers = list(FeedbackAnswer.objects.filter(occurrence=occurrence).select_related("profile"))
     anonymous = occurrence.event.feedback_anonymous or any(a.anonymous for a in answers)
-    summary = feedback_rules.summarize([a.rating for a in answers], [a.comment for a in answers], anonymous=anonymous)
+    summary = feedback_rules.summarize([a.rating for a in answers], [a.comment for a in answers], anonymous=anonymous,
+                                       collecting=feedback_rules.collecting(occurrence.end_at, clock.now()))
     named = [] if anonymous else [a for a in answers if a.profile is not None]
     return {"summary": summary, "named": named}
 
