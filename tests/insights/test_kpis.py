@@ -139,7 +139,7 @@ def test_a_location_is_read_from_today_s_directory(story):
 
 
 def test_silo_map(story):
-    silo = selectors.silo_map(MARCH, level="all", today=TODAY)
+    silo = selectors.silo_map(access.ORG, MARCH, level="all", today=TODAY)
     names = {d: n for d, n, _s in silo.departments}
     ids = {n: d for d, n in names.items()}
     assert silo.overall_ei == 0

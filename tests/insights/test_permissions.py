@@ -349,3 +349,62 @@ def test_a_group_s_organizers_see_its_series(owned):
     assert member.default_scope() == access.Scope("series", series.pk, "Bridge night")
     with pytest.raises(NotFound):
         access.access_scope(access.insights_viewer(org.manager.user), "series", series.pk)
+
+
+# --- A sub-department's manager and the parent department ---------------------------------------------
+# Every insights figure goes through one scope check: a manager of Engineering / Platform may read Platform
+# and nothing of Engineering, which Platform folds into on the top-level silo map.
+
+
+@pytest.fixture
+def platform(world):
+    from tests.factories import make_profile
+
+    lead = make_profile(email="pat@example.com", full_name="Pat Platform-Lead", department="Engineering / Platform")
+    for i in range(3):
+        make_profile(email=f"plat{i}@example.com", full_name=f"Plat {i}", department="Engineering / Platform",
+                     manager=lead)
+    from courtyard.people.selectors import directory_options_invalidate
+
+    directory_options_invalidate()  # done on commit, which a test transaction never reaches
+    return lead
+
+
+def _sub_manager_urls(parent: int) -> list[tuple[str, int]]:
+    return [
+        (reverse("insights:dashboard") + f"?scope=dept:{parent}", 404),
+        (reverse("insights:dashboard") + f"?scope=dept:{parent}&period=quarter", 404),
+        (reverse("insights:dashboard_csv") + f"?scope=dept:{parent}", 404),
+        (f"/api/insights/kpis?scope=dept:{parent}", 404),
+        (reverse("insights:silo"), 200), (reverse("insights:silo") + "?level=all", 200),
+        (reverse("insights:silo_csv"), 200), (reverse("insights:silo_csv") + "?level=top", 200),
+        ("/api/insights/silo", 200), ("/api/insights/silo?level=top", 200),
+    ]
+
+
+def test_a_sub_department_manager_gets_nothing_of_the_parent_department(world, platform, settings):
+    settings.INSIGHTS_CACHE_SECONDS = 0
+    parent = world.org.manager.department_id  # Engineering
+    sub = platform.department_id
+    client = client_for(platform)
+    for url, expected in _sub_manager_urls(parent):
+        response = client.get(url)
+        assert response.status_code == expected, (url, response.status_code)
+    for level in ("top", "all"):
+        body = client.get(f"/api/insights/silo?level={level}").json()
+        assert [d["id"] for d in body["departments"]] == [sub], level
+        assert body["departments"][0]["members"] == 4
+        assert {c["department_id"] for c in body["cells"]} == {sub}
+        page = client.get(reverse("insights:silo") + f"?level={level}").content.decode()
+        assert '<th scope="row">Engineering / Platform</th>' in page
+        assert '<th scope="row">Engineering</th>' not in page
+        rows = client.get(reverse("insights:silo_csv") + f"?level={level}").content.decode().splitlines()
+        assert [r.split(",")[0] for r in rows[1:]] == ["Engineering / Platform"]
+    # The same check refuses the parent wherever a scope is named.
+    viewer = access.insights_viewer(platform.user)
+    with pytest.raises(NotFound):
+        access.access_scope(viewer, "dept", parent)
+    assert access.access_silo_scope(viewer) == access.Scope("dept", sub, "Engineering / Platform")
+    # The parent's own manager still sees Engineering, not Platform's people folded into it.
+    body = world.clients["manager"].get("/api/insights/silo").json()
+    assert [d["id"] for d in body["departments"]] == [parent]

@@ -649,13 +649,24 @@ def _department_levels(level: str) -> tuple[dict[int, int], dict[int, str]]:
     return unit, names
 
 
-def silo_map(period: Period, *, level: str = "top", focus: int | None = None, today: dt.date) -> SiloMap:
-    key = f"insights:silo:{rollups.rollup_version()}:{period.key}:{level}:{focus}:{today.isoformat()}"
+def silo_map(scope: Scope, period: Period, *, level: str = "top", today: dt.date) -> SiloMap:
+    """The silo map for a scope from access.access_silo_scope: the organization, or one department. For a
+    department every figure is that department's own — its row of ties, its E-I — at the level of single
+    departments (at the top level a sub-department would fold into its parent, whose figures are not the
+    scope's); the organization-wide figures, communities and connectors are left out."""
+    if scope.kind not in ("org", "dept"):
+        raise ValueError(f"the silo map has no {scope.kind} scope")
+    focus = scope.id if scope.kind == "dept" else None
+    if focus is not None:
+        level = "all"
+    key = f"insights:silo:{rollups.rollup_version()}:{period.key}:{level}:{scope.key}:{today.isoformat()}"
     seconds = cache_seconds()
     cached = cache.get(key) if seconds else None
     if isinstance(cached, SiloMap):
         return cached
     result = _silo_map(period, level=level, focus=focus, today=today)
+    if focus is not None:
+        result = _only_department(result, focus)
     if seconds:
         cache.set(key, result, seconds)
     return result
@@ -707,6 +718,17 @@ def _silo_map(period: Period, *, level: str, focus: int | None, today: dt.date) 
         communities_note=note,
         inward=tuple(network.few_outside_ties(ties, {d: sizes[d] for d in shown}, overall=network.overall_ei(pairs))),
         ei_trend=tuple(ei_trend), connectors=tuple(_connectors(period)), focus=focus,
+    )
+
+
+def _only_department(silo: SiloMap, department_id: int) -> SiloMap:
+    """A department's own part of the map: its ties with each department and its E-I, nothing of others."""
+    return dataclasses.replace(
+        silo, matrix={k: v for k, v in silo.matrix.items() if department_id in k},
+        raw={k: v for k, v in silo.raw.items() if department_id in k},
+        ei={d: v for d, v in silo.ei.items() if d == department_id}, overall_ei=None, department_modularity=None,
+        detected_modularity=None, communities=(), communities_note="", inward=(), connectors=(),
+        focus=department_id,
     )
 
 
