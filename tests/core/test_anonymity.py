@@ -92,3 +92,21 @@ def test_the_model_catches_live_figures():
     assert anonymity.results_released(collecting=False)
     assert not anonymity.results_released(collecting=True)
     assert anonymity.results_released(collecting=True, anonymous=False)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f", 0]), st.integers(1, 6)), max_size=30))
+def test_a_community_names_no_department_below_the_floor(counted):
+    named, others = anonymity.named_departments(counted, unnamed=(0,))
+    totals: dict[object, int] = {}
+    for key, n in counted:
+        totals[key] = totals.get(key, 0) + n
+    assert all(n >= anonymity.MIN_GROUP_SIZE_FLOOR and key != 0 for key, n in named)
+    assert len(named) <= anonymity.DEPARTMENTS_NAMED
+    assert len(named) + others == len(totals)
+    assert [n for _k, n in named] == sorted((n for _k, n in named), reverse=True)
+
+
+def test_communities_are_listed_from_the_minimum_group_size():
+    assert not anonymity.community_listed(anonymity.DEFAULT_MIN_GROUP_SIZE - 1)
+    assert anonymity.community_listed(anonymity.DEFAULT_MIN_GROUP_SIZE)
+    assert anonymity.named_departments([("Solo", 1), ("Sales", 5), ("Sales", 1)]) == ([("Sales", 6)], 1)

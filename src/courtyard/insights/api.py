@@ -117,7 +117,9 @@ class CellOut(Schema):
 
 class CommunityOut(Schema):
     size: int
-    departments: list[tuple[str, int]]
+    departments: list[tuple[str, int]] = Field(
+        description="Up to four departments with at least three of its members each (fewer would point at people).")
+    other_departments: int = Field(description="Departments of its other members, only counted.")
 
 
 class EiPointOut(Schema):

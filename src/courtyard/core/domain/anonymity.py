@@ -24,6 +24,8 @@ Participation (who answered, how many) is not an answer and stays live.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TypeVar
 
 DEFAULT_MIN_GROUP_SIZE = 5
 MIN_GROUP_SIZE_FLOOR = 3
@@ -59,3 +61,34 @@ def pooled_share(count: int, *, collecting: bool, minimum: int | None) -> int:
     if not results_released(collecting=collecting) or withheld(count, minimum):
         return 0
     return count
+
+
+# --- Who a community is made of ------------------------------------------------------------------------
+# Communities detected on the interaction graph (the silo map's, a scope's participation structure) are
+# described by size and by the departments their members come from, never by name. "Solo (1)" beside a
+# community would still point at a person, so every such description goes through these two functions.
+
+K = TypeVar("K")
+DEPARTMENTS_NAMED = 4
+
+
+def community_listed(size: int) -> bool:
+    """Whether a community is described at all: from the default minimum group size; smaller ones are only
+    counted."""
+    return size >= DEFAULT_MIN_GROUP_SIZE
+
+
+def named_departments(
+    counted: Iterable[tuple[K, int]], *, top: int = DEPARTMENTS_NAMED, unnamed: Iterable[K] = ()
+) -> tuple[list[tuple[K, int]], int]:
+    """The departments a community is described by — only those with at least ``MIN_GROUP_SIZE_FLOOR`` of its
+    members, the largest ``top`` of them — and how many other departments it has, which are only counted.
+    Keys in ``unnamed`` (no department) are counted, never named."""
+    merged: dict[K, int] = {}
+    for key, n in counted:
+        merged[key] = merged.get(key, 0) + n
+    never = set(unnamed)
+    large = sorted(((k, n) for k, n in merged.items() if n >= MIN_GROUP_SIZE_FLOOR and k not in never),
+                   key=lambda item: -item[1])
+    named = large[:top]
+    return named, len(merged) - len(named)
