@@ -240,6 +240,11 @@ def test_reading_before_and_after_each_answer_shows_nobody_s_answer(org):
         readings.append(_reading(admin, survey, org.platform.pk))
         assert readings[-1] == readings[-2], f"the results moved with answer {i + 1}"
     assert PLANTED not in json.dumps(readings)
+    # No breakdown by group either while it is open: a clear 400, the same for every group.
+    for segment in (f"dept:{org.platform.pk}", f"loc:{org.berlin.pk}", "tenure:3y+"):
+        response = admin.get(reverse("surveys:results", args=[survey.pk]) + f"?segment={segment}")
+        assert response.status_code == 400
+        assert PLANTED not in response.content.decode()
     survey = close(survey)
     released = _reading(admin, survey, org.platform.pk)
     assert released != readings[-1]
