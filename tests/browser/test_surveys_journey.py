@@ -79,6 +79,7 @@ def test_an_admin_reads_results_with_a_withheld_segment_and_publishes_we_did(bro
     survey = services.survey_open(actor=admin.user, survey=survey)
     for person in org["platform"] + org["engineers"]:
         answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 9, "open.better": "More plants"})
+    services.survey_close(actor=admin.user, survey=survey)  # results are released at close
     page = signed_in_page(browser, live_server, admin.user.email)
     page.goto(f"{live_server.url}/voice/manage/")
     page.get_by_role("link", name="Results").first.click()

@@ -228,6 +228,14 @@ def test_anonymous_feedback_is_withheld_below_the_minimum_and_comments_separatel
     assert not named.withheld
     assert named.comments == ["ok"]
     assert feedback.summarize([], [], anonymous=True).withheld is False
+    # While feedback is still taken, nothing of anonymous answers is shown, whatever their number.
+    taking = feedback.summarize([5, 4, 3, 5, 1, 2], ["b", "a", "c", "d", "e", "f"], anonymous=True, collecting=True)
+    assert (taking.released, taking.withheld, taking.average, taking.comments_withheld, taking.comments) == (
+        False, True, None, True, [])
+    assert feedback.summarize([2], ["ok"], anonymous=False, collecting=True).comments == ["ok"]
+    end = dt.datetime(2030, 3, 1, 20, tzinfo=dt.UTC)
+    assert feedback.collecting(end, end + dt.timedelta(days=30))
+    assert not feedback.collecting(end, end + dt.timedelta(days=30, seconds=1))
     assert not feedback.valid_rating(True)
     assert not feedback.valid_rating(6)
     assert feedback.valid_rating(1)

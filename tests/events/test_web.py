@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -169,6 +170,44 @@ def test_feedback_flow_and_withheld_results(now, host, guest_list):
     assert client_for(guest_list[0]).get(occ_url("feedback_results", occurrence)).status_code == 403
     again = client_for(guest_list[0]).post(occ_url("feedback", occurrence), {"rating": "1"})
     assert again.status_code == 409
+
+
+def test_feedback_read_before_and_after_each_answer_tells_no_answer(now, host, guest_list):
+    """The differencing attack on anonymous feedback: the host reads the page and the API before and after each
+    answer. While feedback is taken nothing of the answers shows (only how many answered), so no difference is
+    one person's rating or comment; a month after the event all of them show at once."""
+    from tests.api.conftest import api_for
+
+    event = make_event(host)
+    occurrence = Occurrence.objects.get(event=event)
+    for p in guest_list:
+        services.rsvp_set(actor=p.user, occurrence=occurrence, status="going")
+    now.set(occurrence.end_at + dt.timedelta(hours=1))
+    host_client, host_api = client_for(host), api_for(host)
+    feedback_api = f"/api/events/occurrences/{occurrence.pk}/feedback"
+
+    def reading() -> tuple[str, dict]:
+        page = host_client.get(occ_url("feedback_results", occurrence)).content.decode()
+        body = dict(host_api.request("get", feedback_api).body)
+        body.pop("respondents")  # who took part is not an answer
+        shown = page[page.index('<h1 class="h3 mb-1">'):page.index("</main>")]
+        return re.sub(r"\d+ (?:person|people) answered so far", "N answered so far", shown), body
+
+    readings = []
+    for i, p in enumerate(guest_list):
+        comment = "Kumquat-pagoda-88" if i == 4 else f"Nice {i}"
+        response = client_for(p).post(occ_url("feedback", occurrence), {"rating": str(1 + i % 5), "comment": comment})
+        assert response.status_code == 302
+        readings.append(reading())
+        assert readings[-1][1]["released"] is False
+        # From the first answer on (before it, "no answers yet" only says nobody took part yet):
+        assert readings[-1] == readings[0], f"the feedback results moved with answer {i + 1}"
+    assert "Kumquat-pagoda-88" not in str(readings)
+    now.set(occurrence.end_at + dt.timedelta(days=30, minutes=1))
+    summary = api_for(host).request("get", feedback_api).body
+    assert (summary["released"], summary["withheld"], summary["respondents"]) == (True, False, 6)
+    assert summary["average"] == pytest.approx((1 + 2 + 3 + 4 + 5 + 1) / 6, abs=0.01)
+    assert "Kumquat-pagoda-88" in client_for(host).get(occ_url("feedback_results", occurrence)).content.decode()
 
 
 def test_calendar_month_and_week_views(now, host):

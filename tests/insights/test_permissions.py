@@ -201,7 +201,8 @@ class Owned:
     host: Any
     program_owner: Any
     series: Any  # a weekly event hosted by ``host``
-    one_off: Any  # a single event hosted by ``host``: not a series
+    one_off: Any  # a single event hosted by ``host``: a series of one
+    solo: Any  # a single event hosted by ``one_off_host``, who runs nothing else
     program: Any  # a coffee program owned by ``program_owner``
 
 
@@ -217,11 +218,15 @@ def owned(world) -> Owned:
     series = event_services.event_create(actor=host.user, data=event_data(title="Tuesday quiz", frequency="weekly",
                                                                           repeat_count=6))
     one_off = event_services.event_create(actor=host.user, data=event_data(title="Summer party"))
+    solo_host = make_profile(email="olly@example.com", full_name="Olly Once", department="Sales")
+    solo = event_services.event_create(actor=solo_host.user, data=event_data(title="Winter fair"))
     program = Program.objects.create(kind=Program.Kind.COFFEE, name="Lunch roulette", owner=program_owner,
                                      created_at=clock.now())
     world.clients["host"] = client_for(host)
+    world.clients["one_off_host"] = client_for(solo_host)
     world.clients["program_owner"] = client_for(program_owner)
-    return Owned(world=world, host=host, program_owner=program_owner, series=series, one_off=one_off, program=program)
+    return Owned(world=world, host=host, program_owner=program_owner, series=series, one_off=one_off, solo=solo,
+                 program=program)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,8 +250,15 @@ OWNED_CASES = [
     OwnedCase("dashboard, a series, custom dates", "host",
               lambda o: dash(f"series:{o.series.pk}") + "&period=custom&start=2025-01-01&end=2025-02-01",
               (L, 302, 404, 200, 200)),
-    OwnedCase("dashboard, a single event is no series", "host", lambda o: dash(f"series:{o.one_off.pk}"),
-              (L, 302, 404, 404, 404)),
+    # A one-off event is a series of one: its host and admins see it (the rollups count it).
+    OwnedCase("dashboard, a one-off event", "host", lambda o: dash(f"series:{o.one_off.pk}"),
+              (L, 302, 404, 200, 200)),
+    OwnedCase("dashboard, the only event of its host is one-off", "one_off_host", lambda o: dash(f"series:{o.solo.pk}"),
+              (L, 302, 404, 200, 200)),
+    OwnedCase("KPIs CSV, a one-off event", "one_off_host",
+              lambda o: dash(f"series:{o.solo.pk}", reverse("insights:dashboard_csv")), (L, 403, 404, 200, 200)),
+    OwnedCase("api kpis, a one-off event", "one_off_host", lambda o: f"/api/insights/kpis?scope=series:{o.solo.pk}",
+              (401, 403, 404, 200, 200), api=True),
     OwnedCase("dashboard, a missing series", "host", lambda o: dash("series:987654"), (L, 302, 404, 404, 404)),
     OwnedCase("dashboard, a program", "program_owner", lambda o: dash(f"program:{o.program.pk}"),
               (L, 302, 404, 200, 200)),
@@ -298,18 +310,21 @@ def test_owners_see_their_series_and_programs_by_name_and_nothing_else(owned, se
     settings.INSIGHTS_CACHE_SECONDS = 0
     clients = owned.world.clients
     host_scopes = clients["host"].get("/api/insights/scopes").json()["scopes"]
-    assert host_scopes == [{"kind": "series", "id": owned.series.pk, "name": "Tuesday quiz"}]
+    assert host_scopes == [{"kind": "series", "id": owned.one_off.pk, "name": "Summer party"},
+                           {"kind": "series", "id": owned.series.pk, "name": "Tuesday quiz"}]
+    solo_scopes = clients["one_off_host"].get("/api/insights/scopes").json()["scopes"]
+    assert solo_scopes == [{"kind": "series", "id": owned.solo.pk, "name": "Winter fair"}]
     owner_scopes = clients["program_owner"].get("/api/insights/scopes").json()["scopes"]
     assert owner_scopes == [{"kind": "program", "id": owned.program.pk, "name": "Lunch roulette"}]
     assert clients["member"].get("/api/insights/scopes").json()["scopes"] == []
     admin_scopes = clients["admin"].get("/api/insights/scopes").json()["scopes"]
     assert {"kind": "series", "id": owned.series.pk, "name": "Tuesday quiz"} in admin_scopes
     assert {"kind": "program", "id": owned.program.pk, "name": "Lunch roulette"} in admin_scopes
-    assert all(s["id"] != owned.one_off.pk for s in admin_scopes if s["kind"] == "series")
-    # The host's dashboard opens on their series, named, with the picker offering it.
+    assert {"kind": "series", "id": owned.one_off.pk, "name": "Summer party"} in admin_scopes
+    # The host's dashboard opens on the first of their series by title, with the picker offering both.
     page = clients["host"].get(reverse("insights:dashboard")).content.decode()
     assert "Tuesday quiz" in page
-    assert f'value="series:{owned.series.pk}" selected' in page
+    assert f'value="series:{owned.one_off.pk}" selected' in page
     assert "Lunch roulette" not in page
     body = clients["program_owner"].get(f"/api/insights/kpis?scope=program:{owned.program.pk}").json()
     assert body["scope"] == {"kind": "program", "id": owned.program.pk, "name": "Lunch roulette"}
@@ -334,3 +349,62 @@ def test_a_group_s_organizers_see_its_series(owned):
     assert member.default_scope() == access.Scope("series", series.pk, "Bridge night")
     with pytest.raises(NotFound):
         access.access_scope(access.insights_viewer(org.manager.user), "series", series.pk)
+
+
+# --- A sub-department's manager and the parent department ---------------------------------------------
+# Every insights figure goes through one scope check: a manager of Engineering / Platform may read Platform
+# and nothing of Engineering, which Platform folds into on the top-level silo map.
+
+
+@pytest.fixture
+def platform(world):
+    from tests.factories import make_profile
+
+    lead = make_profile(email="pat@example.com", full_name="Pat Platform-Lead", department="Engineering / Platform")
+    for i in range(3):
+        make_profile(email=f"plat{i}@example.com", full_name=f"Plat {i}", department="Engineering / Platform",
+                     manager=lead)
+    from courtyard.people.selectors import directory_options_invalidate
+
+    directory_options_invalidate()  # done on commit, which a test transaction never reaches
+    return lead
+
+
+def _sub_manager_urls(parent: int) -> list[tuple[str, int]]:
+    return [
+        (reverse("insights:dashboard") + f"?scope=dept:{parent}", 404),
+        (reverse("insights:dashboard") + f"?scope=dept:{parent}&period=quarter", 404),
+        (reverse("insights:dashboard_csv") + f"?scope=dept:{parent}", 404),
+        (f"/api/insights/kpis?scope=dept:{parent}", 404),
+        (reverse("insights:silo"), 200), (reverse("insights:silo") + "?level=all", 200),
+        (reverse("insights:silo_csv"), 200), (reverse("insights:silo_csv") + "?level=top", 200),
+        ("/api/insights/silo", 200), ("/api/insights/silo?level=top", 200),
+    ]
+
+
+def test_a_sub_department_manager_gets_nothing_of_the_parent_department(world, platform, settings):
+    settings.INSIGHTS_CACHE_SECONDS = 0
+    parent = world.org.manager.department_id  # Engineering
+    sub = platform.department_id
+    client = client_for(platform)
+    for url, expected in _sub_manager_urls(parent):
+        response = client.get(url)
+        assert response.status_code == expected, (url, response.status_code)
+    for level in ("top", "all"):
+        body = client.get(f"/api/insights/silo?level={level}").json()
+        assert [d["id"] for d in body["departments"]] == [sub], level
+        assert body["departments"][0]["members"] == 4
+        assert {c["department_id"] for c in body["cells"]} == {sub}
+        page = client.get(reverse("insights:silo") + f"?level={level}").content.decode()
+        assert '<th scope="row">Engineering / Platform</th>' in page
+        assert '<th scope="row">Engineering</th>' not in page
+        rows = client.get(reverse("insights:silo_csv") + f"?level={level}").content.decode().splitlines()
+        assert [r.split(",")[0] for r in rows[1:]] == ["Engineering / Platform"]
+    # The same check refuses the parent wherever a scope is named.
+    viewer = access.insights_viewer(platform.user)
+    with pytest.raises(NotFound):
+        access.access_scope(viewer, "dept", parent)
+    assert access.access_silo_scope(viewer) == access.Scope("dept", sub, "Engineering / Platform")
+    # The parent's own manager still sees Engineering, not Platform's people folded into it.
+    body = world.clients["manager"].get("/api/insights/silo").json()
+    assert [d["id"] for d in body["departments"]] == [parent]

@@ -102,3 +102,26 @@ def test_the_api_gives_the_structure_of_a_scope_below_the_organization(org, sett
     assert body["structure"]["too_large"] is False
     assert isinstance(body["structure"]["communities"], list)
     assert client_for(org.admin).get("/api/insights/kpis?scope=org").json()["structure"] is None
+
+
+def test_the_silo_map_names_no_department_with_fewer_than_three_in_a_community(settings):
+    """The silo map's communities follow the participation structure's floor: "Solo (1)" is gone, and a
+    community under the minimum group size is only counted."""
+    from courtyard.people.selectors import directory_options_invalidate
+
+    settings.INSIGHTS_CACHE_SECONDS = 0
+    sales = [make_profile(email=f"s{i}@example.com", full_name=f"S {i}", department="Sales") for i in range(5)]
+    solo = make_profile(email="solo@example.com", full_name="Solo Person", department="Solo")
+    duo = [make_profile(email=f"d{i}@example.com", full_name=f"D {i}", department="Duo") for i in range(2)]
+    legal = [make_profile(email=f"l{i}@example.com", full_name=f"L {i}", department="Legal") for i in range(3)]
+    directory_options_invalidate()  # done on commit, which a test transaction never reaches
+    clique([*sales, solo, *duo])
+    clique(legal)  # three people: a community under the minimum
+    silo = selectors.silo_map(ORG, periods.period_of("month", MONTH), level="all", today=MONTH)
+    assert [c["size"] for c in silo.communities] == [8]
+    [community] = silo.communities
+    assert community["departments"] == [("Sales", 5)]
+    assert community["other_departments"] == 2  # Solo and Duo: counted, never named
+    assert silo.smaller_communities == 1
+    for c in silo.communities:
+        assert all(n >= 3 for _name, n in c["departments"])

@@ -86,6 +86,12 @@ def answers_for(survey: Survey, **by_key: Any) -> dict[int, list[str]]:
     return raw
 
 
+def close(survey: Survey) -> Survey:
+    """Close the survey: an anonymous survey's results are released only then."""
+    survey.refresh_from_db()
+    return services.survey_close(actor=None, survey=survey)
+
+
 def answer(survey: Survey, profile: Profile, **by_key: Any):
     survey.refresh_from_db()
     return services.response_submit(actor=profile.user, survey=survey, answers=answers_for(survey, **by_key))

@@ -18,7 +18,7 @@ from courtyard.notifications.models import Notification
 from courtyard.surveys import services
 from courtyard.surveys.models import Action, Answer, Idea, PulseSeries, Question, Survey
 from tests.helpers import db_snapshot
-from tests.surveys.conftest import PLANTED, answer, make_survey
+from tests.surveys.conftest import PLANTED, answer, close, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def planted(org, caplog):
     action = services.action_publish(actor=org.admin.user, title="We did the lanterns", body="Done", idea=idea)
     services.survey_remind(actor=org.admin.user, survey=survey)
     services.answers_reshuffle(survey_id=survey.pk)
-    survey.refresh_from_db()
+    survey = close(survey)  # its results are released only now
     series = services.series_create(actor=org.admin.user, title="Pulse")
     return {"author": author, "survey": survey, "idea": idea, "action": action, "series": series}
 
@@ -149,6 +149,7 @@ def test_below_the_comment_minimum_the_comment_is_withheld(org):
     for i, person in enumerate(org.platform_people[:6]):
         answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 8,
                                   "open.better": PLANTED if i == 0 else ""})
+    close(survey)
     body = client_for(org.admin).get(reverse("surveys:results", args=[survey.pk])).content.decode()
     assert PLANTED not in body
     assert "Comments are withheld until at least 5" in body
@@ -198,3 +199,59 @@ def test_answering_facts_carry_a_day_never_a_time(org, planted):
     assert Question.objects.exists()
     assert PulseSeries.objects.exists()
     assert Action.objects.exists()
+
+
+def _reading(client, survey, department_id: int) -> dict[str, object]:
+    """Everything the results say about the answers (page, API, CSV, the Insights belonging index): not who
+    took part, which is not an answer and follows each response on purpose."""
+    from courtyard.core import clock
+    from courtyard.surveys import selectors
+
+    page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    assert PLANTED not in page or survey.status == "closed"
+    api = client.get(f"/api/surveys/{survey.pk}/results").json()
+    api.pop("participation")
+    today = clock.now().date()
+    return {
+        "page": re.search(r'<div class="col-lg-8">.*?<aside', page, re.S).group(0),
+        "belonging": re.search(r'id="belonging-index">(.*?)</div>', page, re.S).group(1),
+        "heat": "h-heat" in page,
+        "api": api,
+        "csv": client.get(reverse("surveys:results_csv", args=[survey.pk])).content.decode(),
+        "insights": [selectors.belonging_index(kind, scope_id, today.replace(day=1), today)
+                     for kind, scope_id in (("org", 0), ("dept", department_id))],
+    }
+
+
+def test_reading_before_and_after_each_answer_shows_nobody_s_answer(org):
+    """The differencing attack: the admin reads every result (page, API, CSV, Insights) before and after each
+    single answer, the planted one among them. Nothing read changes while the survey takes answers, so no
+    difference is one person's answer; at close all of them arrive at once, each figure over at least the
+    minimum, the planted comment among the others."""
+    admin = client_for(org.admin)
+    survey = make_survey(org.admin, title="Differencing", min_comment_group_size=3)
+    people = org.platform_people[:6] + org.sales_people[:5]
+    readings = [_reading(admin, survey, org.platform.pk)]
+    for i, person in enumerate(people):
+        planted = i == 3
+        answer(survey, person, **{"belonging.belong": 1 if planted else 4, "enps.recommend": 0 if planted else 8,
+                                  "open.better": PLANTED if planted else (f"ordinary {i}" if i % 2 else "")})
+        survey.refresh_from_db()
+        readings.append(_reading(admin, survey, org.platform.pk))
+        assert readings[-1] == readings[-2], f"the results moved with answer {i + 1}"
+    assert PLANTED not in json.dumps(readings)
+    # No breakdown by group either while it is open: a clear 400, the same for every group.
+    for segment in (f"dept:{org.platform.pk}", f"loc:{org.berlin.pk}", "tenure:3y+"):
+        response = admin.get(reverse("surveys:results", args=[survey.pk]) + f"?segment={segment}")
+        assert response.status_code == 400
+        assert PLANTED not in response.content.decode()
+    survey = close(survey)
+    released = _reading(admin, survey, org.platform.pk)
+    assert released != readings[-1]
+    assert released["api"]["released"] is True
+    assert released["api"]["respondents"] == len(people)
+    everyone = json.dumps(released["api"]["comments"])
+    assert PLANTED in everyone
+    assert released["insights"][0]["respondents"] == len(people)
+    # Once closed it takes no answer, so every later reading is the same.
+    assert _reading(admin, survey, org.platform.pk) == released

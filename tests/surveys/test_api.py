@@ -50,13 +50,19 @@ def test_build_open_answer_and_read_aggregates(org):
         survey = Survey.objects.get(pk=survey_id)
         answer(survey, person, **{"belonging.belong": 5, "enps.recommend": 9, "open.better": "fine"})
     results = admin.request("get", f"/api/surveys/{survey_id}/results").body
+    # Open: who took part, nothing of what they answered.
+    assert results["released"] is False
+    assert results["segments"] == []
+    assert results["participation"]["responded"] == 6
+    closed = admin.request("post", f"/api/surveys/{survey_id}/close")
+    assert closed.body["status"] == "closed"
+    results = admin.request("get", f"/api/surveys/{survey_id}/results").body
+    assert results["released"] is True
     everyone = next(s for s in results["segments"] if s["key"] == "all")
     assert everyone["respondents"] == 6
     assert everyone["enps"] == pytest.approx(100.0)
     assert sorted(results["comments"][0]["comments"]) == sorted([PLANTED] + ["fine"] * 5)
     assert PLANTED not in str(everyone)
-    closed = admin.request("post", f"/api/surveys/{survey_id}/close")
-    assert closed.body["status"] == "closed"
 
 
 def test_attributed_answers_change_through_the_api(org):

@@ -14,7 +14,7 @@ import pytest
 from courtyard.core import clock
 from courtyard.surveys import selectors
 from courtyard.surveys.models import Survey
-from tests.surveys.conftest import answer, make_survey
+from tests.surveys.conftest import answer, close, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,9 @@ def index(
     return selectors.belonging_index(kind, scope_id, start, end)
 
 
-def survey_with(admin, people, belong: list[int], heard: list[int] | None = None, **kwargs: Any) -> Survey:
+def survey_with(admin, people, belong: list[int], heard: list[int] | None = None, closed: bool = True,
+                **kwargs: Any) -> Survey:
+    """A survey answered by ``people``, closed (only closed surveys count) unless ``closed`` is False."""
     survey = make_survey(admin, keys=BELONGING, **kwargs)
     for i, person in enumerate(people):
         values = {"belonging.belong": belong[i], "enps.recommend": 7}
@@ -44,6 +46,8 @@ def survey_with(admin, people, belong: list[int], heard: list[int] | None = None
         else:
             values["belonging.heard"] = belong[i]
         answer(survey, person, **values)
+    if closed:
+        close(survey)
     survey.refresh_from_db()
     return survey
 
@@ -165,3 +169,18 @@ def test_one_query_and_aggregates_only(org, django_assert_num_queries):
     with django_assert_num_queries(1):
         found = index("dept", org.engineering.pk)
     assert set(found) == {"value", "respondents", "surveys", "minimum"}
+
+
+def test_an_open_survey_moves_no_reading_and_a_closed_one_adds_its_whole_share(org):
+    """Read before and after each answer: while the survey is open no reading changes (not even which minimum
+    applies), so nobody learns one person's answer by difference; at close its whole share arrives at once."""
+    survey_with(org.admin, org.platform_people, belong=[5] * 8, title="A")
+    scopes = [("org", 0), ("dept", org.sales.pk), ("dept", org.engineering.pk), ("location", org.lisbon.pk)]
+    before = {scope: index(*scope) for scope in scopes}
+    second = survey_with(org.admin, [], belong=[], title="B", closed=False, min_group_size=6)
+    for person in org.sales_people:
+        answer(second, person, **{"belonging.belong": 1, "belonging.heard": 1, "enps.recommend": 7})
+        assert {scope: index(*scope) for scope in scopes} == before
+    close(second)
+    assert index("dept", org.sales.pk) == {"value": 0.0, "respondents": 6, "surveys": 1, "minimum": 6}
+    assert index("org")["respondents"] == 14

@@ -27,7 +27,7 @@ from courtyard.surveys.models import (
 )
 from tests.factories import make_profile
 from tests.helpers import db_snapshot
-from tests.surveys.conftest import answer, answers_for, bank, make_survey
+from tests.surveys.conftest import answer, answers_for, bank, close, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -191,8 +191,9 @@ def test_results_are_withheld_under_the_minimum(org):
     survey = make_survey(org.admin)
     for person in org.platform_people[:4]:
         answer(survey, person, **{"belonging.belong": 5, "enps.recommend": 10})
-    survey.refresh_from_db()
+    survey = close(survey)
     results = selectors.survey_results(survey)
+    assert results["released"]
     assert results["respondents"] is None
     assert not _segment(results, "all")["shown"]
     assert results["by_segment"] == {}
@@ -203,7 +204,7 @@ def test_scores_match_hand_computed_values(org):
     # eNPS answers 10, 9, 8, 6, 3 → 40 % promoters − 40 % detractors = 0; belonging 5,4,4,2,1 → 60 % favourable
     for person, (b, e) in zip(org.platform_people, [(5, 10), (4, 9), (4, 8), (2, 6), (1, 3)], strict=False):
         answer(survey, person, **{"belonging.belong": b, "enps.recommend": e})
-    survey.refresh_from_db()
+    survey = close(survey)
     results = selectors.survey_results(survey)
     everyone = results["by_segment"]["all"]
     assert everyone["enps"] == pytest.approx(0.0)
@@ -221,7 +222,7 @@ def test_subtraction_engineering_minus_platform_is_withheld(org):
         answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 8})
     for person in org.sales_people:
         answer(survey, person, **{"belonging.belong": 2, "enps.recommend": 4})
-    survey.refresh_from_db()
+    survey = close(survey)
     results = selectors.survey_results(survey)
     engineering = _segment(results, f"dept:{org.engineering.pk}")
     platform = _segment(results, f"dept:{org.platform.pk}")
@@ -236,20 +237,22 @@ def test_subtraction_engineering_minus_platform_is_withheld(org):
 
 
 def test_comments_only_for_everyone_from_the_comment_minimum_and_shuffled(org):
-    survey = make_survey(org.admin, min_comment_group_size=4)
     people = org.platform_people
-    for i, person in enumerate(people[:6]):
-        answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 8,
-                                  "open.better": f"comment {i}" if i < 3 else ""})
-    survey.refresh_from_db()
-    results = selectors.survey_results(survey)
-    text_id = next(x["id"] for x in results["questions"] if x["kind"] == "text")
-    assert results["comments"] == {}
-    assert results["comments_withheld"][text_id]
-    answer(survey, people[6], **{"belonging.belong": 4, "enps.recommend": 8, "open.better": "comment 6"})
-    survey.refresh_from_db()
-    results = selectors.survey_results(survey)
-    assert sorted(results["comments"][text_id]) == ["comment 0", "comment 1", "comment 2", "comment 6"]
+    for written in (3, 4):
+        survey = make_survey(org.admin, min_comment_group_size=4, title=f"{written} comments")
+        for i, person in enumerate(people[:7]):
+            answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 8,
+                                      "open.better": f"comment {i}" if i < written else ""})
+        survey.refresh_from_db()
+        text_id = next(x["id"] for x in selectors.survey_results(survey)["questions"] if x["kind"] == "text")
+        # While open, not even whether there are comments is told.
+        assert selectors.survey_results(survey)["comments_withheld"] == {}
+        results = selectors.survey_results(close(survey))
+        if written < 4:
+            assert results["comments"] == {}
+            assert results["comments_withheld"][text_id]
+        else:
+            assert sorted(results["comments"][text_id]) == ["comment 0", "comment 1", "comment 2", "comment 3"]
 
 
 def test_participation_rates_are_flagged_under_sixty_percent_and_withheld_for_few_asked(org):
@@ -265,7 +268,7 @@ def test_participation_rates_are_flagged_under_sixty_percent_and_withheld_for_fe
     assert rows[f"dept:{org.engineering.pk}"]["invited"] == 10
 
 
-def test_results_are_cached_per_response_count(org):
+def test_results_are_cached_per_response_count_and_status(org):
     survey = make_survey(org.admin)
     for person in org.platform_people[:5]:
         answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 8})
@@ -274,7 +277,14 @@ def test_results_are_cached_per_response_count(org):
     assert cache.get(selectors.results_key(survey)) is not None
     answer(survey, org.platform_people[5], **{"belonging.belong": 1, "enps.recommend": 0})
     survey.refresh_from_db()
-    assert selectors.survey_results(survey)["respondents"] == first["respondents"] + 1
+    # Participation follows each answer; the answers themselves are not read while the survey is open.
+    second = selectors.survey_results(survey)
+    assert second["participation"]["responded"] == first["participation"]["responded"] + 1
+    assert not second["released"]
+    assert second["respondents"] is None
+    released = selectors.survey_results(close(survey))
+    assert released["released"]
+    assert released["respondents"] == 6
 
 
 # --- Reminders and schedules --------------------------------------------------------------------------
@@ -337,8 +347,19 @@ def test_the_trend_follows_rounds_and_withholds_small_ones(org):
     second = services.pulse_round_open(series_id=series.pk, now=now + dt.timedelta(days=15))
     for person in org.platform_people[:2]:
         answer(second, person, **dict.fromkeys(("belonging.belong", "belonging.heard", "belonging.myself", "belonging.someone"), 1), **{"engagement.proud": 3})
+    close(second)
+    third = services.pulse_round_open(series_id=series.pk, now=now + dt.timedelta(days=30))
+    every_question = {sq.pk: ["0"] if sq.question.kind in ("single", "multiple") else ["3"]
+                      for sq in SurveyQuestion.objects.filter(survey=third).select_related("question")
+                      if sq.question.kind != "text"}
+    for person in org.platform_people[:6]:  # enough answers, but the round is still open
+        services.response_submit(actor=person.user, survey=third, answers=every_question)
     trend = selectors.series_trend(series)
-    assert [r.shown for r in trend["rounds"]] == [True, False]
+    assert [r.shown for r in trend["rounds"]] == [False, False, False]
+    close(first)
+    trend = selectors.series_trend(series)
+    assert [r.shown for r in trend["rounds"]] == [True, False, False]
+    assert trend["rounds"][2].respondents is None
     assert trend["rounds"][0].belonging_index == pytest.approx(100.0)
     assert trend["rounds"][1].belonging_index is None
 

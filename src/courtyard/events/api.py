@@ -267,6 +267,9 @@ class FeedbackOut(Schema):
     respondents: int
     minimum: int
     anonymous: bool
+    released: bool = Field(..., description="False while anonymous feedback is still taken (a month after the "
+                                            "event): until then nothing of it is shown, so no reading before and "
+                                            "after one answer tells that answer")
     withheld: bool
     average: float | None
     distribution: dict[str, int]

@@ -297,7 +297,8 @@ def feedback_summary(occurrence: Occurrence) -> dict[str, Any]:
     """The hosts' view of the pulse: withheld below the minimum group size when it is anonymous."""
     answers = list(FeedbackAnswer.objects.filter(occurrence=occurrence).select_related("profile"))
     anonymous = occurrence.event.feedback_anonymous or any(a.anonymous for a in answers)
-    summary = feedback_rules.summarize([a.rating for a in answers], [a.comment for a in answers], anonymous=anonymous)
+    summary = feedback_rules.summarize([a.rating for a in answers], [a.comment for a in answers], anonymous=anonymous,
+                                       collecting=feedback_rules.collecting(occurrence.end_at, clock.now()))
     named = [] if anonymous else [a for a in answers if a.profile is not None]
     return {"summary": summary, "named": named}
 
@@ -346,15 +347,17 @@ def calendar_feed_active(actor: User) -> Any:
 
 
 # --- Event series, for insights ------------------------------------------------------------------
-# A series is a repeating event: its facts carry the event's id (events.ledger), so insights can show it as
-# a scope. Those who run it (events.domain.rules.can_manage) see it: its hosts, the organizers of its group
+# A series is an event with its occurrences: its facts carry the event's id (events.ledger), so insights can
+# show it as a scope. A one-off event is a series of one: the rollups count its facts under its id just the
+# same, so it is a scope too (leaving it out gave its host no insights and an admin a 404 for figures that
+# exist). Those who run it (events.domain.rules.can_manage) see it: its hosts, the organizers of its group
 # (not archived), and community admins. ``profile`` may be a Profile, its id or an OuterRef to one.
 
 SERIES_LISTED = 100
 
 
 def series_all() -> QuerySet[Event]:
-    return Event.objects.exclude(frequency=Event.Frequency.NONE)
+    return Event.objects.all()
 
 
 # Joins rather than ``__in`` subqueries, so that an OuterRef refers to the query these are nested in.

@@ -54,7 +54,7 @@ MAX_DURATION = dt.timedelta(days=14)
 MAX_CAPACITY = 100_000
 MAX_QUESTIONS = 10
 MAX_HOSTS = 10
-FEEDBACK_DAYS = 30  # feedback is taken for a month after the event
+FEEDBACK_DAYS = feedback_rules.FEEDBACK_DAYS
 FINALIZE_AFTER = dt.timedelta(hours=2)
 COVER_SIZE = (1200, 400)
 PHOTO_SIZE = (1600, 1200)

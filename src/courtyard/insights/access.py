@@ -194,6 +194,17 @@ def _group_scope(viewer: Viewer, group_id: int) -> Scope:
     raise NotFound(_("No such scope."))
 
 
+def access_silo_scope(viewer: Viewer) -> Scope:
+    """The silo map's scope, through the same check as every other figure: the organization for admins; for a
+    manager exactly their own department. The map is read for that scope only, so a sub-department's manager
+    never gets the parent department it folds into at the top level (which access_scope refuses them)."""
+    if viewer.is_admin:
+        return access_scope(viewer, "org")
+    if viewer.managed_department is not None:
+        return access_scope(viewer, "dept", viewer.managed_department[0])
+    raise PermissionDenied(_("The silo map is for community admins and managers."))
+
+
 def can_see_silo_map(viewer: Viewer) -> bool:
     """The organization's silo map for admins; a manager sees their own department's row of it."""
     return viewer.is_admin or viewer.managed_department is not None

@@ -117,7 +117,9 @@ class CellOut(Schema):
 
 class CommunityOut(Schema):
     size: int
-    departments: list[tuple[str, int]]
+    departments: list[tuple[str, int]] = Field(
+        description="Up to four departments with at least three of its members each (fewer would point at people).")
+    other_departments: int = Field(description="Departments of its other members, only counted.")
 
 
 class EiPointOut(Schema):
@@ -287,10 +289,9 @@ def silo_read(
     level: Literal["top", "all"] = "top",
 ) -> dict[str, Any]:
     viewer = access.require_insights(request.auth)
-    if not access.can_see_silo_map(viewer):
-        raise PermissionDenied("The silo map is for community admins and managers.")
-    focus = viewer.managed_department[0] if not viewer.is_admin and viewer.managed_department else None
-    silo = selectors.silo_map(_period(period, start, end), level=level, focus=focus, today=clock.now().date())
+    scope = access.access_silo_scope(viewer)
+    silo = selectors.silo_map(scope, _period(period, start, end), level=level, today=clock.now().date())
+    focus = silo.focus
     shown = [d for d, _n, _s in silo.departments if focus is None or d == silo.focus]
     cells = [
         {"department_id": a, "other_department_id": b,

@@ -35,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate, TruncMonth
 
-from courtyard.core.domain.anonymity import DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR
+from courtyard.core.domain.anonymity import DEFAULT_MIN_GROUP_SIZE, community_listed, named_departments
 from courtyard.core.domain.facts import CONTRIBUTION_VERBS, TIE_KINDS
 from courtyard.core.models import Interaction, Participation
 from courtyard.events import selectors as events_selectors
@@ -631,6 +631,7 @@ class SiloMap:
     ei_trend: tuple[tuple[Period, float | None], ...]
     connectors: tuple[dict[str, Any], ...]
     focus: int | None  # a manager's own department
+    smaller_communities: int = 0  # below the minimum group size: counted, not described
 
 
 def _department_levels(level: str) -> tuple[dict[int, int], dict[int, str]]:
@@ -649,13 +650,24 @@ def _department_levels(level: str) -> tuple[dict[int, int], dict[int, str]]:
     return unit, names
 
 
-def silo_map(period: Period, *, level: str = "top", focus: int | None = None, today: dt.date) -> SiloMap:
-    key = f"insights:silo:{rollups.rollup_version()}:{period.key}:{level}:{focus}:{today.isoformat()}"
+def silo_map(scope: Scope, period: Period, *, level: str = "top", today: dt.date) -> SiloMap:
+    """The silo map for a scope from access.access_silo_scope: the organization, or one department. For a
+    department every figure is that department's own — its row of ties, its E-I — at the level of single
+    departments (at the top level a sub-department would fold into its parent, whose figures are not the
+    scope's); the organization-wide figures, communities and connectors are left out."""
+    if scope.kind not in ("org", "dept"):
+        raise ValueError(f"the silo map has no {scope.kind} scope")
+    focus = scope.id if scope.kind == "dept" else None
+    if focus is not None:
+        level = "all"
+    key = f"insights:silo:{rollups.rollup_version()}:{period.key}:{level}:{scope.key}:{today.isoformat()}"
     seconds = cache_seconds()
     cached = cache.get(key) if seconds else None
     if isinstance(cached, SiloMap):
         return cached
     result = _silo_map(period, level=level, focus=focus, today=today)
+    if focus is not None:
+        result = _only_department(result, focus)
     if seconds:
         cache.set(key, result, seconds)
     return result
@@ -701,23 +713,31 @@ def _silo_map(period: Period, *, level: str, focus: int | None, today: dt.date) 
         period=period, level=level, departments=tuple((d, names[d], sizes[d]) for d in shown), matrix=matrix,
         raw=network.undirected(pairs), ei=ei, overall_ei=network.overall_ei(pairs),
         department_modularity=network.block_modularity(pairs), detected_modularity=detected_q,
-        communities=tuple(
-            {"size": c["size"], "departments": _by_shown_department(c["departments"], unit, names)} for c in found
-        ),
+        communities=tuple(_community_shown(c, unit, names) for c in found if community_listed(c["size"])),
+        smaller_communities=sum(1 for c in found if not community_listed(c["size"])),
         communities_note=note,
         inward=tuple(network.few_outside_ties(ties, {d: sizes[d] for d in shown}, overall=network.overall_ei(pairs))),
         ei_trend=tuple(ei_trend), connectors=tuple(_connectors(period)), focus=focus,
     )
 
 
-def _by_shown_department(
-    counted: Sequence[tuple[int, int]], unit: dict[int, int], names: dict[int, str], top: int = 4
-) -> list[tuple[str, int]]:
-    """A community's members by department at the level shown: sub-departments add up under their parent."""
-    merged: dict[str, int] = defaultdict(int)
-    for department, n in counted:
-        merged[names.get(unit.get(department, department), "—")] += n
-    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:top]
+def _only_department(silo: SiloMap, department_id: int) -> SiloMap:
+    """A department's own part of the map: its ties with each department and its E-I, nothing of others."""
+    return dataclasses.replace(
+        silo, matrix={k: v for k, v in silo.matrix.items() if department_id in k},
+        raw={k: v for k, v in silo.raw.items() if department_id in k},
+        ei={d: v for d, v in silo.ei.items() if d == department_id}, overall_ei=None, department_modularity=None,
+        detected_modularity=None, communities=(), smaller_communities=0, communities_note="", inward=(), connectors=(),
+        focus=department_id,
+    )
+
+
+def _community_shown(community: dict[str, Any], unit: dict[int, int], names: dict[int, str]) -> dict[str, Any]:
+    """A community's members by department at the level shown (sub-departments add up under their parent
+    first), named only from the floor of anonymity.named_departments; the others only counted."""
+    at_level = [(names.get(unit.get(d, d), "—") if d else "—", n) for d, n in community["departments"]]
+    named, others = named_departments(sorted(at_level), unnamed=("—",))
+    return {"size": community["size"], "departments": named, "other_departments": others}
 
 
 def _monthly_pairs(start: dt.date, end: dt.date) -> dict[dt.date, dict[tuple[int, int], float]]:
@@ -823,15 +843,15 @@ def participation_structure(scope: Scope, period: Period) -> dict[str, Any] | No
     else:
         found = detect_communities(ties, departments=departments)
         names = {d["id"]: d["path"] for d in directory_filter_options()["departments"]}
-        # A department is named in a community only with at least MIN_GROUP_SIZE_FLOOR of its people there
-        # ("Executive Office 1" would point at a person); the rest are only counted.
+        # The same floor as the silo map's communities (anonymity.named_departments): "Executive Office 1"
+        # would point at a person.
         shown = []
         for c in found["communities"]:
-            if c["size"] < MIN_GROUP_SIZE:
+            if not community_listed(c["size"]):
                 continue
-            named = [(names.get(d, "—"), n) for d, n in c["departments"] if d and n >= MIN_GROUP_SIZE_FLOOR][:4]
-            shown.append({"size": c["size"], "departments": named,
-                          "other_departments": len(c["departments"]) - len(named)})
+            named, others = named_departments(c["departments"], unnamed=(0, None))
+            shown.append({"size": c["size"], "departments": [(names.get(d, "—"), n) for d, n in named],
+                          "other_departments": others})
         result = {"members": found["members"], "ties": found["ties"], "modularity": found["modularity"],
                   "communities": shown, "smaller": found["count"] - len(shown)}
     if seconds:

@@ -190,6 +190,8 @@ class Comments(Schema):
 
 class ResultsOut(Schema):
     survey_id: int
+    released: bool = Field(..., description="False while an anonymous survey is open: no figure is computed "
+                                            "from its answers until it closes, only participation")
     minimum: int
     comment_minimum: int
     respondents: int | None
@@ -410,7 +412,8 @@ def results_out(survey: Survey, results: dict[str, Any]) -> dict[str, Any]:
         })
     text_ids = [x["id"] for x in results["questions"] if x["kind"] == q.TEXT]
     return {
-        "survey_id": survey.pk, "minimum": results["minimum"], "comment_minimum": results["comment_minimum"],
+        "survey_id": survey.pk, "released": results["released"], "minimum": results["minimum"],
+        "comment_minimum": results["comment_minimum"],
         "respondents": results["respondents"],
         "participation": {**results["participation"], "departments": [
             {k: row[k] for k in ("key", "label", "shown", "invited", "responded", "rate", "low")}

@@ -1,6 +1,9 @@
 """Reads for surveys and ideas. Results are aggregates only, computed in a fixed number of queries and cached
 per survey and response count; segments below the minimum group size, or derivable by subtraction, are
-withheld (surveys/domain/anonymity.py). Nothing here returns an individual anonymous answer."""
+withheld (surveys/domain/anonymity.py). An anonymous survey's results (every figure, comment, segment, the
+heat map, the pulse trend and the Insights belonging index) are released only once it is closed: figures
+that moved with each answer would show each answer by difference (core.domain.anonymity). Nothing here
+returns an individual anonymous answer."""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin
-from courtyard.core.domain.anonymity import effective_minimum
+from courtyard.core.domain.anonymity import effective_minimum, pooled_share
+from courtyard.core.domain.anonymity import results_released as released
 from courtyard.people.models import Department, Location, Profile
 from courtyard.people.selectors import directory_filter_options
 from courtyard.surveys.domain import questions as q
@@ -107,6 +111,12 @@ def my_attributed_answers(response: Response) -> dict[int, list[str]]:
 def results_key(survey: Survey) -> str:
     return (f"surveys:results:{survey.pk}:{survey.response_count}:{survey.status}:"
             f"{survey.min_group_size}:{survey.min_comment_group_size}")
+
+
+def results_released(survey: Survey) -> bool:
+    """Whether the survey's results may be shown: an anonymous survey's only once it is closed (it then takes
+    no answer, so its figures never change again)."""
+    return released(collecting=survey.status != Survey.Status.CLOSED, anonymous=survey.anonymous)
 
 
 def _stats(question: Question, counts: dict[int, int]) -> dict[str, Any]:
@@ -205,9 +215,35 @@ def survey_results(survey: Survey) -> dict[str, Any]:
     return results
 
 
+def _question_rows(asked: list[SurveyQuestion]) -> list[dict[str, Any]]:
+    return [
+        {"id": sq.pk, "position": sq.position, "text": sq.question.text, "kind": sq.question.kind,
+         "options": list(sq.question.options), "belonging": sq.question.is_belonging}
+        for sq in asked
+    ]
+
+
+def _unreleased(survey: Survey, asked: list[SurveyQuestion], participation: dict[str, Any]) -> dict[str, Any]:
+    """An open anonymous survey: who took part (not an answer) and nothing computed from the answers, not even
+    whether there are comments."""
+    return {
+        "released": False, "minimum": effective_minimum(survey.min_group_size),
+        "comment_minimum": effective_minimum(survey.min_comment_group_size), "respondents": None,
+        "overall_shown": False, "questions": _question_rows(asked), "segments": [], "by_segment": {},
+        "comments": {}, "comments_withheld": {}, "heat_questions": [], "heatmap": [], "participation": participation,
+    }
+
+
 def _compute_results(survey: Survey) -> dict[str, Any]:
     minimum = effective_minimum(survey.min_group_size)
     asked = survey_questions(survey)
+    departments: list[dict[str, Any]] = [
+        dict(d) for d in Department.objects.values("id", "parent_id", "path", "depth").order_by("path")
+    ]
+    subtrees = _department_subtrees(departments)
+    participation = _participation(survey, departments, subtrees, minimum)
+    if not results_released(survey):
+        return _unreleased(survey, asked, participation)
     closed = [sq for sq in asked if sq.question.kind in q.CLOSED_KINDS]
     text_ids = [sq.pk for sq in asked if sq.question.kind == q.TEXT]
     rows = list(
@@ -215,11 +251,7 @@ def _compute_results(survey: Survey) -> dict[str, Any]:
         .values_list("question_id", "department_id", "location_id", "tenure_band", "value")
         .annotate(n=Count("id"))
     )
-    departments: list[dict[str, Any]] = [
-        dict(d) for d in Department.objects.values("id", "parent_id", "path", "depth").order_by("path")
-    ]
     locations = dict(Location.objects.values_list("id", "name"))
-    subtrees = _department_subtrees(departments)
     # per question, per cell, per value
     table: dict[int, dict[Cell, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for question_id, department_id, location_id, band, value, n in rows:
@@ -302,22 +334,19 @@ def _compute_results(survey: Survey) -> dict[str, Any]:
         else:
             heatmap.append({"label": entry["label"], "depth": entry["depth"], "shown": False, "cells": []})
     return {
+        "released": True,
         "minimum": minimum,
         "comment_minimum": effective_minimum(survey.min_comment_group_size),
         "respondents": respondents if overall_shown else None,
         "overall_shown": overall_shown,
-        "questions": [
-            {"id": sq.pk, "position": sq.position, "text": sq.question.text, "kind": sq.question.kind,
-             "options": list(sq.question.options), "belonging": sq.question.is_belonging}
-            for sq in asked
-        ],
+        "questions": _question_rows(asked),
         "segments": segment_list,
         "by_segment": by_segment,
         "comments": comments,
         "comments_withheld": comments_withheld,
         "heat_questions": [{"id": sq.pk, "text": sq.question.text, "kind": sq.question.kind} for sq in heat_questions],
         "heatmap": heatmap,
-        "participation": _participation(survey, departments, subtrees, minimum),
+        "participation": participation,
     }
 
 
@@ -386,7 +415,7 @@ class TrendRound:
 
 def series_trend(series: PulseSeries) -> dict[str, Any]:
     """Each round of a pulse: participation, belonging index, eNPS and favourability per bank question, for
-    rounds that reached the minimum group size."""
+    rounds whose results are released (closed, when anonymous) and reached the minimum group size."""
     rounds = list(Survey.objects.filter(series=series).order_by("round_number"))
     rows = (Answer.objects.filter(survey__series=series, value__isnull=False)
             .values_list("survey_id", "question__question_id", "value").annotate(n=Count("id")))
@@ -399,7 +428,7 @@ def series_trend(series: PulseSeries) -> dict[str, Any]:
     for survey in rounds:
         per = table.get(survey.pk, {})
         respondents = max((scores.total(c) for c in per.values()), default=0)
-        shown = respondents >= effective_minimum(survey.min_group_size)
+        shown = results_released(survey) and respondents >= effective_minimum(survey.min_group_size)
         belonging = [c for qid, c in per.items() if qid in bank and bank[qid].is_belonging]
         enps_counts = [c for qid, c in per.items() if qid in bank and bank[qid].kind == q.ENPS]
         favourable = {qid: scores.favourability(c) for qid, c in per.items()
@@ -457,7 +486,11 @@ def belonging_index(scope_kind: str, scope_id: int, start: dt.date, end: dt.date
     organization minus one department) hold exactly; what is summed here is then only ever a sum of figures
     the results already show. On top of that, the figure is withheld when it rests on fewer answers than the
     strictest minimum group size among the surveys that have answers in the scope. ``respondents`` counts
-    responses: someone who answered two of the surveys counts twice."""
+    responses: someone who answered two of the surveys counts twice.
+
+    Only closed surveys count (attributed ones too: managers read this, and they are not shown attributed
+    answers), each with its whole share of the segment or none (``pooled_share``), so that two readings of
+    this figure differ by no answer or by at least one survey's minimum — never by one person's answer."""
     segment_key = _belonging_segment_key(scope_kind, scope_id)
     if segment_key is None:
         return None
@@ -467,17 +500,19 @@ def belonging_index(scope_kind: str, scope_id: int, start: dt.date, end: dt.date
             survey__opened_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
             question__question__key__in=q.BELONGING_KEYS, value__isnull=False,
         )
-        .values_list("survey_id", "survey__min_group_size", "question__question_id", "department_id", "location_id",
-                     "tenure_band", "value")
+        .values_list("survey_id", "survey__min_group_size", "survey__status", "question__question_id",
+                     "department_id", "location_id", "tenure_band", "value")
         .annotate(n=Count("id"))
         .order_by()
     )
     # survey → bank question → cell → value → answers
     table: dict[int, dict[int, dict[Cell, dict[int, int]]]] = defaultdict(lambda: defaultdict(dict))
     minimums: dict[int, int] = {}
-    for survey_id, min_group_size, question_id, department_id, location_id, band, value, n in rows:
+    collecting: dict[int, bool] = {}
+    for survey_id, min_group_size, status, question_id, department_id, location_id, band, value, n in rows:
         table[survey_id][question_id].setdefault((department_id, location_id, band), {})[value] = n
         minimums[survey_id] = effective_minimum(min_group_size)
+        collecting[survey_id] = status != Survey.Status.CLOSED
     if not table:
         return None
     subtrees = _directory_subtrees()
@@ -485,6 +520,8 @@ def belonging_index(scope_kind: str, scope_id: int, start: dt.date, end: dt.date
     strictest = respondents = involved = surveys = 0
     derivable = False
     for survey_id, questions in sorted(table.items()):
+        if collecting[survey_id]:
+            continue  # not even its minimum or its count: nothing of an open survey moves this figure
         # Every closed question needs an answer, so each counts the same respondents per cell as the first
         # closed question the results count them by.
         cells: dict[Cell, int] = defaultdict(int)
@@ -499,7 +536,8 @@ def belonging_index(scope_kind: str, scope_id: int, start: dt.date, end: dt.date
         strictest = max(strictest, minimums[survey_id])
         involved += in_scope
         visibility = visible_segments(segments, cells, minimums[survey_id])
-        if segment_key not in visibility.shown:
+        if segment_key not in visibility.shown or not pooled_share(in_scope, collecting=False,
+                                                                    minimum=minimums[survey_id]):
             derivable = derivable or visibility.withheld.get(segment_key) == "derivable"
             continue
         surveys += 1

@@ -102,13 +102,10 @@ def dashboard_csv(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def silo(request: AuthedRequest) -> HttpResponse:
     viewer = access.require_insights(request.user)
-    if not access.can_see_silo_map(viewer):
-        raise PermissionDenied(_("The silo map is for community admins and managers."))
+    scope = access.access_silo_scope(viewer)
     period = parse_period(request.GET, today=_today())
     level = "all" if request.GET.get("level") == "all" else "top"
-    focus = viewer.managed_department[0] if not viewer.is_admin and viewer.managed_department else None
-    silo_map = selectors.silo_map(period, level=level, focus=focus, today=_today())
-    scope = access.ORG if viewer.is_admin else viewer.default_scope()
+    silo_map = selectors.silo_map(scope, period, level=level, today=_today())
     context = {**_pickers(request, viewer, scope, period), "silo": silo_map, "level": level, "tab": "silo",
                "heat": svg.heat_rows(silo_map), "network": svg.network_svg(silo_map),
                "chart": {"labels": [p.short_label for p, _v in silo_map.ei_trend],
@@ -123,12 +120,11 @@ def silo(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def silo_csv(request: AuthedRequest) -> HttpResponse:
     viewer = access.require_insights(request.user)
-    if not access.can_see_silo_map(viewer):
-        raise PermissionDenied(_("The silo map is for community admins and managers."))
+    scope = access.access_silo_scope(viewer)
     period = parse_period(request.GET, today=_today())
     level = "all" if request.GET.get("level") == "all" else "top"
-    focus = viewer.managed_department[0] if not viewer.is_admin and viewer.managed_department else None
-    silo_map = selectors.silo_map(period, level=level, focus=focus, today=_today())
+    silo_map = selectors.silo_map(scope, period, level=level, today=_today())
+    focus = silo_map.focus
     names = [name for _d, name, _n in silo_map.departments]
     rows = []
     for d, name, size in silo_map.departments:

@@ -121,6 +121,10 @@ def survey(request: AuthedRequest, survey_id: str) -> HttpResponse:
 
 
 def _segment_view(results: dict[str, Any], key: str) -> dict[str, Any]:
+    if not results["released"]:
+        if key != EVERYONE:
+            raise ApplicationError(_("Results are broken down by group once the survey closes."), code="bad_segment")
+        return {"segment": {"key": key, "label": _("Everyone"), "shown": False, "reason": "open"}, "items": []}
     segment = next((s for s in results["segments"] if s["key"] == key), None)
     if segment is None:
         if key != EVERYONE:
