@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from courtyard.core import clock
-from courtyard.core.access import require_signed_in
+from courtyard.core.access import is_admin, require_signed_in
 from courtyard.core.errors import ApplicationError
 from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, DbId, InputSchema, QuerySchema
@@ -148,6 +148,7 @@ def people_list(request: ApiRequest, filters: Query[PeopleFilters]) -> dict[str,
         q=filters.q, department=filters.department, team=filters.team, location=filters.location,
         interest=filters.interest, skill=filters.skill, newcomer=filters.newcomer,
         sort=filters.sort if filters.q or filters.sort != "relevance" else "name",
+        sees_hidden=is_admin(request.auth),
     )
     count, profiles = selectors.directory_slice(query, offset=filters.offset, limit=filters.limit)
     return {

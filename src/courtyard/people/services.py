@@ -108,6 +108,11 @@ def tags_resolve(kind: str, names: Iterable[str]) -> list[Tag]:
 
 
 def profile_search_document(profile: Profile) -> str:
+    """What the directory and global search find a person by: only what every member may see of them, so a
+    hidden location, languages or "ask me about" cannot be found by searching for it. (One document serves
+    every searcher; admins see hidden fields on the profile, but do not search by them.) A change of what
+    the person hides changes the document, and ``profile_update`` rebuilds it."""
+    hidden = set(profile.hidden_fields or ())
     return build_search_document(
         full_name=profile.full_name,
         preferred_name=profile.preferred_name,
@@ -115,11 +120,11 @@ def profile_search_document(profile: Profile) -> str:
         title=profile.title,
         department_path=profile.department.path if profile.department else "",
         team=profile.team.name if profile.team else "",
-        location=profile.location.name if profile.location else "",
+        location=profile.location.name if profile.location and "location" not in hidden else "",
         interests=[tag.name for tag in profile.interests.all()],
         skills=[tag.name for tag in profile.skills.all()],
-        ask_me_about=profile.ask_me_about,
-        languages=profile.languages,
+        ask_me_about="" if "ask_me_about" in hidden else profile.ask_me_about,
+        languages="" if "languages" in hidden else profile.languages,
     )
 
 

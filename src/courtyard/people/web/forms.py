@@ -35,7 +35,7 @@ class DirectoryFilterForm(CleanForm):
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS], label=_("Sort by"))
     page = forms.IntegerField(required=False, min_value=1)
 
-    def to_query(self, *, include_inactive: bool = False) -> DirectoryQuery:
+    def to_query(self, *, include_inactive: bool = False, sees_hidden: bool = False) -> DirectoryQuery:
         data = self.cleaned_data
         return DirectoryQuery(
             q=data.get("q") or "",
@@ -47,6 +47,7 @@ class DirectoryFilterForm(CleanForm):
             newcomer=bool(data.get("newcomer")),
             sort=data.get("sort") or ("relevance" if data.get("q") else "name"),
             include_inactive=include_inactive,
+            sees_hidden=sees_hidden,
         )
 
 
