@@ -182,3 +182,18 @@ def test_ics_never_carries_a_control_or_bidi_character_even_from_old_data():
     assert "SUMMARY:Drinks\r\n" in text
     body = text.replace("\r\n", "")
     assert not [char for char in body if text_problem(char) is not None]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/search/", "/api/groups/", "/api/events/", "/api/people/tags"])
+def test_api_refuses_control_characters_in_any_query_parameter(member, path):
+    response = api_for(member).request("get", path, {"q": "a\x00b", "kind": "interest"})
+    assert response.status_code == 422
+    assert response.body["details"][0]["loc"] == ["query", "q"]
+
+
+@pytest.mark.django_db
+def test_api_answers_404_for_a_path_parameter_with_a_control_character(member):
+    groups.group_create(actor=member.user, name="Runners")
+    response = api_for(member).request("get", f"/api/groups/runners{RLO}")
+    assert response.status_code == 404

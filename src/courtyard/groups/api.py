@@ -67,11 +67,13 @@ class GroupPatch(InputSchema):
     """Only the fields sent change. None of them can be null: an empty list clears the tags, an empty text the
     description."""
 
-    name: str = Field(None, max_length=100)
+    # The default None stands for "not sent" (the fields sent are read with exclude_unset); the types leave
+    # None out so that an explicit null is a 422 rather than a crash in a service.
+    name: str = Field(None, max_length=100)  # type: ignore[assignment]
     kind: Literal["interest", "team", "cross_functional"] = None  # type: ignore[assignment]
     visibility: Literal["open", "request", "private"] = None  # type: ignore[assignment]
-    description: CleanText = Field(None, max_length=10_000)
-    tags: list[str] = Field(None, max_length=30)
+    description: CleanText = Field(None, max_length=10_000)  # type: ignore[assignment]
+    tags: list[str] = Field(None, max_length=30)  # type: ignore[arg-type]
 
 
 class MemberOut(Schema):
