@@ -197,3 +197,11 @@ def test_api_answers_404_for_a_path_parameter_with_a_control_character(member):
     groups.group_create(actor=member.user, name="Runners")
     response = api_for(member).request("get", f"/api/groups/runners{RLO}")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["department", "team", "location", "page"])
+def test_form_refuses_an_id_past_the_database_range_without_a_server_error(member, name):
+    response = signed_in_client(member).get("/people/", {name: str(HUGE)})
+    assert response.status_code in (200, 400)
+    assert name in response.context["form"].errors
