@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from courtyard.api.auth import ActiveSessionAuth, TokenAuth
+from courtyard.core.domain.text import text_problem
 from courtyard.core.errors import ApplicationError
 from courtyard.core.unavailable import api_exception
 from courtyard.events.api import router as events_router
@@ -111,6 +114,30 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"code": "not_found", "message": "Not found."}, status=404)
 
 
+def refuse_unreadable_parameters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Query and path parameters follow the text rule of every input (core/domain/text.py), for every operation
+    here at once: their schemas check bodies, but many query parameters are plain function arguments. A
+    refused query parameter is a 422 naming it; a refused path parameter cannot name anything, so a 404.
+    (PostgreSQL refuses a NUL in any query, which was a 500.)"""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        for name, values in request.GET.lists():
+            for value in (name, *values):
+                problem = text_problem(value)
+                if problem is not None:
+                    return api.create_response(request, {
+                        "code": "invalid", "message": f"The query parameter “{name}” {problem}.",
+                        "details": [{"loc": ["query", name], "msg": problem}],
+                    }, status=422)
+        if any(isinstance(value, str) and text_problem(value) is not None for value in kwargs.values()):
+            return not_found(request, Http404())
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_unreadable_parameters, mode="view")
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/groups", groups_router, tags=["groups"])
 api.add_router("/discussions", discussions_router, tags=["discussions"])

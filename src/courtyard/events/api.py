@@ -9,11 +9,11 @@ from typing import Any, Literal
 from django.conf import settings
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.events import selectors, services
 from courtyard.events.access import access_event, access_occurrence, actor_profile, require_manager
 from courtyard.events.domain import rules
@@ -30,16 +30,7 @@ Frequency = Literal["none", "weekly", "monthly"]
 MonthlyBy = Literal["day", "weekday"]
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonRef(Schema):
-    id: int
-    display_name: str
-
-
-class QuestionIn(Strict):
+class EventQuestionIn(InputSchema):
     text: str = Field(..., max_length=300)
     required: bool = False
 
@@ -50,11 +41,11 @@ class QuestionOut(Schema):
     required: bool
 
 
-class EventFields(Strict):
-    description: str = Field("", max_length=20_000)
+class EventFields(InputSchema):
+    description: CleanText = Field("", max_length=20_000)
     place: str = Field("", max_length=300)
     meeting_url: str = Field("", max_length=1000)
-    accessibility_notes: str = Field("", max_length=2000)
+    accessibility_notes: CleanText = Field("", max_length=2000)
     all_day: bool = False
     start_time: dt.time | None = None
     end_date: dt.date | None = None
@@ -71,7 +62,7 @@ class EventFields(Strict):
     hide_attendees: bool = False
     feedback_enabled: bool = True
     feedback_anonymous: bool = True
-    questions: list[QuestionIn] = Field(default_factory=list, max_length=10)
+    questions: list[EventQuestionIn] = Field(default_factory=list, max_length=10)
     cohost_emails: list[str] = Field(default_factory=list, max_length=10)
 
 
@@ -85,17 +76,17 @@ class EventIn(EventFields):
     start_date: dt.date
 
 
-class EventPatch(Strict):
+class EventPatch(InputSchema):
     title: str | None = Field(None, max_length=200)
     kind: Kind | None = None
     format: Format | None = None
     visibility: Visibility | None = None
     timezone: str | None = Field(None, max_length=64)
     start_date: dt.date | None = None
-    description: str | None = Field(None, max_length=20_000)
+    description: CleanText | None = Field(None, max_length=20_000)
     place: str | None = Field(None, max_length=300)
     meeting_url: str | None = Field(None, max_length=1000)
-    accessibility_notes: str | None = Field(None, max_length=2000)
+    accessibility_notes: CleanText | None = Field(None, max_length=2000)
     all_day: bool | None = None
     start_time: dt.time | None = None
     end_date: dt.date | None = None
@@ -112,7 +103,7 @@ class EventPatch(Strict):
     hide_attendees: bool | None = None
     feedback_enabled: bool | None = None
     feedback_anonymous: bool | None = None
-    questions: list[QuestionIn] | None = Field(None, max_length=10)
+    questions: list[EventQuestionIn] | None = Field(None, max_length=10)
     cohost_emails: list[str] | None = Field(None, max_length=10)
 
 
@@ -201,21 +192,21 @@ class OccurrenceDetailOut(OccurrenceOut):
     ics_url: str
 
 
-class OccurrencePatch(Strict):
+class OccurrencePatch(InputSchema):
     start: dt.datetime | None = Field(None, description="Local wall-clock time in the event's time zone, no offset")
     end: dt.datetime | None = Field(None, description="Local wall-clock time in the event's time zone, no offset")
     place: str | None = Field(None, max_length=300)
-    note: str = Field("", max_length=500)
+    note: CleanText = Field("", max_length=500)
 
 
-class CancelIn(Strict):
-    reason: str = Field("", max_length=500)
+class CancelIn(InputSchema):
+    reason: CleanText = Field("", max_length=500)
 
 
-class RsvpIn(Strict):
+class RsvpIn(InputSchema):
     status: Literal["going", "maybe", "not_going"]
     guests: int = Field(0, ge=0, le=10)
-    answers: dict[str, str] = Field(default_factory=dict, max_length=10)
+    answers: dict[str, CleanText] = Field(default_factory=dict, max_length=10)
 
 
 class RsvpOut(Schema):
@@ -244,8 +235,8 @@ class AttendeePage(Schema):
     items: list[AttendeeOut]
 
 
-class CheckinsIn(Strict):
-    rsvp_ids: list[int] = Field(..., min_length=1, max_length=500)
+class CheckinsIn(InputSchema):
+    rsvp_ids: list[DbId] = Field(..., min_length=1, max_length=500)
     mark: Literal["attended", "no_show", ""] = "attended"
 
 
@@ -254,13 +245,13 @@ class CheckinsOut(Schema):
     attended_count: int
 
 
-class CodeIn(Strict):
+class CodeIn(InputSchema):
     code: str = Field(..., min_length=1, max_length=32)
 
 
-class FeedbackIn(Strict):
+class FeedbackIn(InputSchema):
     rating: int = Field(..., ge=1, le=5)
-    comment: str = Field("", max_length=2000)
+    comment: CleanText = Field("", max_length=2000)
 
 
 class FeedbackOut(Schema):
@@ -288,10 +279,6 @@ class FeedCreated(Schema):
     url: str
     organization_url: str
     prefix: str
-
-
-class Ok(Schema):
-    ok: bool = True
 
 
 # --- Shapes -----------------------------------------------------------------------------------

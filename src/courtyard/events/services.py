@@ -28,6 +28,7 @@ from courtyard.core.domain.anonymity import coarse_date
 from courtyard.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
+from courtyard.core.validation import clean_text
 from courtyard.events import ledger, notify
 from courtyard.events.access import actor_profile, can_create_in_group, check, require_manager, standing
 from courtyard.events.domain import checkin as checkin_rules
@@ -124,6 +125,8 @@ def _fail(message: str, code: str) -> ApplicationError:
 
 def _text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
     value = (value or "").strip()
+    # The last line behind every surface; whether line breaks are allowed is each surface's call.
+    value = clean_text(value, multiline=True, field=field)
     if required and not value:
         raise _fail(_("%(field)s cannot be empty.") % {"field": field}, "required")
     if len(value) > max_length:

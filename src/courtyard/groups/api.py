@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, InputSchema, Ok, PersonRef
 from courtyard.groups import selectors, services
 from courtyard.groups.access import (
     access_group,
@@ -26,15 +26,6 @@ from courtyard.people.models import Profile
 router = Router()
 # Threads, replies, reactions and library items by id: their own prefix, so no path is mistaken for a group slug.
 discussions_router = Router()
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonRef(Schema):
-    id: int
-    display_name: str
 
 
 class MyMembership(Schema):
@@ -64,20 +55,25 @@ class GroupPage(Schema):
     items: list[GroupOut]
 
 
-class GroupIn(Strict):
+class GroupIn(InputSchema):
     name: str = Field(..., max_length=100)
     kind: Literal["interest", "team", "cross_functional"] = "interest"
     visibility: Literal["open", "request", "private"] = "open"
-    description: str = Field("", max_length=10_000)
+    description: CleanText = Field("", max_length=10_000)
     tags: list[str] = Field(default_factory=list, max_length=30)
 
 
-class GroupPatch(Strict):
-    name: str | None = Field(None, max_length=100)
-    kind: Literal["interest", "team", "cross_functional"] | None = None
-    visibility: Literal["open", "request", "private"] | None = None
-    description: str | None = Field(None, max_length=10_000)
-    tags: list[str] | None = Field(None, max_length=30)
+class GroupPatch(InputSchema):
+    """Only the fields sent change. None of them can be null: an empty list clears the tags, an empty text the
+    description."""
+
+    # The default None stands for "not sent" (the fields sent are read with exclude_unset); the types leave
+    # None out so that an explicit null is a 422 rather than a crash in a service.
+    name: str = Field(None, max_length=100)  # type: ignore[assignment]
+    kind: Literal["interest", "team", "cross_functional"] = None  # type: ignore[assignment]
+    visibility: Literal["open", "request", "private"] = None  # type: ignore[assignment]
+    description: CleanText = Field(None, max_length=10_000)  # type: ignore[assignment]
+    tags: list[str] = Field(None, max_length=30)  # type: ignore[arg-type]
 
 
 class MemberOut(Schema):
@@ -111,19 +107,19 @@ class ThreadPage(Schema):
     items: list[ThreadOut]
 
 
-class ThreadIn(Strict):
+class ThreadIn(InputSchema):
     title: str = Field(..., max_length=200)
-    body: str = Field(..., max_length=50_000)
+    body: CleanText = Field(..., max_length=50_000)
     is_question: bool = False
 
 
-class ThreadPatch(Strict):
+class ThreadPatch(InputSchema):
     title: str | None = Field(None, max_length=200)
-    body: str | None = Field(None, max_length=50_000)
+    body: CleanText | None = Field(None, max_length=50_000)
     is_question: bool | None = None
 
 
-class ReactionCount(Schema):
+class DiscussionReactionCount(Schema):
     kind_id: int
     emoji: str
     label: str
@@ -141,54 +137,54 @@ class ReplyOut(Schema):
     created_at: dt.datetime
     edited_at: dt.datetime | None
     deleted: bool
-    reactions: list[ReactionCount] = Field(default_factory=list)
+    reactions: list[DiscussionReactionCount] = Field(default_factory=list)
 
 
 class ThreadDetailOut(ThreadOut):
-    reactions: list[ReactionCount]
+    reactions: list[DiscussionReactionCount]
     replies: list[ReplyOut]
     replies_page: int
     replies_pages: int
 
 
-class BodyIn(Strict):
-    body: str = Field(..., max_length=50_000)
+class PostBodyIn(InputSchema):
+    body: CleanText = Field(..., max_length=50_000)
 
 
-class ModerateIn(Strict):
+class ModerateIn(InputSchema):
     pinned: bool | None = None
     locked: bool | None = None
 
 
-class AcceptIn(Strict):
+class AcceptIn(InputSchema):
     reply_id: int | None = Field(None, ge=1, description="The reply that answered the question; null clears it.")
 
 
-class DecideIn(Strict):
+class DecideIn(InputSchema):
     approve: bool
 
 
-class RoleIn(Strict):
+class RoleIn(InputSchema):
     role: Literal["member", "moderator", "organizer"]
 
 
-class InviteIn(Strict):
+class InviteIn(InputSchema):
     email: str = Field(..., max_length=254)
 
 
-class MuteIn(Strict):
+class MuteIn(InputSchema):
     muted: bool
 
 
-class ReactionIn(Strict):
+class DiscussionReactionIn(InputSchema):
     kind_id: int = Field(..., ge=1)
     thread_id: int | None = Field(None, ge=1)
     reply_id: int | None = Field(None, ge=1)
 
 
-class ReactionResult(Schema):
+class DiscussionReactionResult(Schema):
     reacted: bool
-    reactions: list[ReactionCount]
+    reactions: list[DiscussionReactionCount]
 
 
 class ReactionKindOut(Schema):
@@ -208,14 +204,10 @@ class ResourceOut(Schema):
     created_at: dt.datetime
 
 
-class LinkIn(Strict):
+class LinkIn(InputSchema):
     title: str = Field(..., max_length=200)
     url: str = Field(..., max_length=1000)
-    description: str = Field("", max_length=2000)
-
-
-class Ok(Schema):
-    ok: bool = True
+    description: CleanText = Field("", max_length=2000)
 
 
 def person(profile: Profile | None) -> dict[str, Any] | None:
@@ -461,13 +453,13 @@ def thread_accept(request: ApiRequest, thread_id: int, payload: AcceptIn) -> dic
 
 
 @discussions_router.post("/threads/{thread_id}/replies", response={201: ReplyOut}, summary="Reply to a discussion")
-def reply_create(request: ApiRequest, thread_id: int, payload: BodyIn) -> Status:
+def reply_create(request: ApiRequest, thread_id: int, payload: PostBodyIn) -> Status:
     thread, _current = access_thread(request.auth, thread_id)
     return Status(201, reply_out(services.post_create(actor=request.auth, thread=thread, body=payload.body)))
 
 
 @discussions_router.patch("/replies/{reply_id}", response=ReplyOut, summary="Edit your reply (kept in the history)")
-def reply_update(request: ApiRequest, reply_id: int, payload: BodyIn) -> dict[str, Any]:
+def reply_update(request: ApiRequest, reply_id: int, payload: PostBodyIn) -> dict[str, Any]:
     post, _current = access_post(request.auth, reply_id)
     return reply_out(services.post_update(actor=request.auth, post=post, body=payload.body))
 
@@ -479,8 +471,8 @@ def reply_delete(request: ApiRequest, reply_id: int) -> dict[str, bool]:
     return {"ok": True}
 
 
-@discussions_router.post("/reactions", response=ReactionResult, summary="Add or take back a reaction")
-def reaction_toggle(request: ApiRequest, payload: ReactionIn) -> dict[str, Any]:
+@discussions_router.post("/reactions", response=DiscussionReactionResult, summary="Add or take back a reaction")
+def reaction_toggle(request: ApiRequest, payload: DiscussionReactionIn) -> dict[str, Any]:
     from courtyard.groups.access import actor_profile
 
     if (payload.thread_id is None) == (payload.reply_id is None):

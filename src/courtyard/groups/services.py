@@ -20,6 +20,7 @@ from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
+from courtyard.core.validation import clean_text
 from courtyard.groups import notify
 from courtyard.groups.access import actor_profile, can_delete_content, can_edit_content, check, standing
 from courtyard.groups.domain import rules
@@ -85,6 +86,8 @@ def render_body(text: str, mentioned: Iterable[Profile]) -> str:
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
+    # The last line behind every surface; whether line breaks are allowed is each surface's call.
+    value = clean_text(value, multiline=True, field=field)
     if required and not value:
         raise ApplicationError(_("%(field)s cannot be empty.") % {"field": field}, code="required")
     if len(value) > max_length:

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from courtyard.core import clock
 from courtyard.core.access import parse_id
 from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, InputSchema, Ok
 from courtyard.insights import access, selectors, services
 from courtyard.insights.domain import kpis, periods
 from courtyard.insights.models import Goal
@@ -19,10 +19,6 @@ from courtyard.insights.web.forms import parse_period, parse_scope
 from courtyard.people.models import Profile
 
 router = Router()
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ScopeOut(Schema):
@@ -161,14 +157,14 @@ class GoalOut(Schema):
     progress: float | None
 
 
-class GoalIn(Strict):
+class GoalIn(InputSchema):
     metric: Literal[tuple(k.key for k in kpis.GOAL_KPIS)]  # type: ignore[valid-type]
     scope: str = Field("org", max_length=40, description='"org", or "dept:<id>", "group:<id>", "location:<id>", '
                                                        '"series:<event id>", "program:<id>"')
     period_kind: Literal["week", "month", "quarter"] = "month"
     target: float = Field(..., description="In the KPI's unit: a share is between 0 and 1.")
     due: dt.date
-    note: str = Field("", max_length=200)
+    note: CleanText = Field("", max_length=200)
 
 
 class ActivityRowOut(Schema):
@@ -186,7 +182,7 @@ class MyActivityOut(Schema):
     connector: bool
 
 
-class ConnectorIn(Strict):
+class ConnectorIn(InputSchema):
     enabled: bool
 
 
@@ -327,10 +323,6 @@ def goal_create(request: ApiRequest, payload: GoalIn) -> Status:
                                 period_kind=payload.period_kind, target=payload.target, due=payload.due,
                                 note=payload.note)
     return Status(201, _goal_out(goal))
-
-
-class Ok(Schema):
-    ok: bool = True
 
 
 @router.delete("/goals/{goal_id}", response=Ok, summary="Remove a goal (community admins)")

@@ -7,11 +7,11 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
 
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.groups.access import access_group
 from courtyard.pairing import policy, selectors, services
 from courtyard.pairing.access import (
@@ -25,15 +25,6 @@ from courtyard.pairing.models import CoffeeMatch, MentorshipMatch, Program, Sign
 from courtyard.people.models import Profile
 
 router = Router()
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonRef(Schema):
-    id: int
-    display_name: str
 
 
 class ReasonOut(Schema):
@@ -74,14 +65,14 @@ class ProgramOut(Schema):
     url: str
 
 
-class SideIn(Strict):
+class SideIn(InputSchema):
     label: str = Field("", max_length=60)
-    departments: list[int] = Field(default_factory=list, max_length=50)
-    groups: list[int] = Field(default_factory=list, max_length=50)
+    departments: list[DbId] = Field(default_factory=list, max_length=50)
+    groups: list[DbId] = Field(default_factory=list, max_length=50)
     tenure: Literal["any", "newcomers", "seasoned"] = "any"
 
 
-class WeightsIn(Strict):
+class WeightsIn(InputSchema):
     skill_fit: float | None = Field(None, ge=-20, le=20)
     department_difference: float | None = Field(None, ge=-20, le=20)
     seniority_gap: float | None = Field(None, ge=-20, le=20)
@@ -91,8 +82,8 @@ class WeightsIn(Strict):
     preferred_mentor: float | None = Field(None, ge=-20, le=20)
 
 
-class ProgramSettings(Strict):
-    description: str | None = Field(None, max_length=5000)
+class ProgramSettings(InputSchema):
+    description: CleanText | None = Field(None, max_length=5000)
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     cadence: Literal["weekly", "biweekly", "monthly"] | None = None
@@ -101,7 +92,7 @@ class ProgramSettings(Strict):
     timezone: str | None = Field(None, max_length=64)
     group_size: int | None = Field(None, ge=2, le=4)
     lookback_rounds: int | None = Field(None, ge=0, le=52)
-    goals: str | None = Field(None, max_length=5000)
+    goals: CleanText | None = Field(None, max_length=5000)
     objective: Literal["best_total", "leave_nobody_unmatched"] | None = None
     weights: WeightsIn | None = None
     require_shared_language: bool | None = None
@@ -122,16 +113,16 @@ class ProgramPatch(ProgramSettings):
     name: str | None = Field(None, min_length=1, max_length=100)
 
 
-class SignupIn(Strict):
+class SignupIn(InputSchema):
     role: Literal["mentor", "mentee"] | None = Field(None, description="Mentorship only")
     capacity: int = Field(1, ge=1, le=5)
-    goals: str = Field("", max_length=2000)
+    goals: CleanText = Field("", max_length=2000)
     topics: str = Field("", max_length=300)
     languages: str = Field("", max_length=200)
     skills: list[str] = Field(default_factory=list, max_length=30)
     location_preference: Literal["", "same", "different"] = ""
     department_preference: Literal["", "same", "different"] = ""
-    preferred_mentor_ids: list[int] = Field(default_factory=list, max_length=3)
+    preferred_mentor_ids: list[DbId] = Field(default_factory=list, max_length=3)
 
 
 class SignupOut(Schema):
@@ -146,7 +137,7 @@ class SignupOut(Schema):
     created_at: dt.datetime
 
 
-class SnoozeIn(Strict):
+class SnoozeIn(InputSchema):
     until: dt.date | None = None
 
 
@@ -173,7 +164,7 @@ class CoffeeMatchOut(Schema):
     url: str
 
 
-class AnswerIn(Strict):
+class AnswerIn(InputSchema):
     met: bool
 
 
@@ -191,14 +182,14 @@ class MentorshipOut(Schema):
     url: str
 
 
-class MatchPatch(Strict):
+class MatchPatch(InputSchema):
     locked: bool | None = None
     mentor_signup_id: int | None = Field(None, ge=1, description="Give the mentee this mentor (locks the match)")
 
 
-class CheckinIn(Strict):
+class CheckinIn(InputSchema):
     met_on: dt.date
-    notes: str = Field("", max_length=5000)
+    notes: CleanText = Field("", max_length=5000)
 
 
 class CheckinOut(Schema):
@@ -219,10 +210,6 @@ class RunOut(Schema):
 
 class PublishOut(Schema):
     published: int
-
-
-class Ok(Schema):
-    ok: bool = True
 
 
 def person(profile: Profile | None) -> dict[str, Any] | None:

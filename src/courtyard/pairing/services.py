@@ -28,6 +28,7 @@ from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, Conflict, NotFound
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.validation import clean_text
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
 from courtyard.pairing import adapters, notify, policy, schedule
@@ -79,6 +80,8 @@ TENURES = ("any", "newcomers", "seasoned")
 
 def _clean_text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
     value = (value or "").strip()
+    # The last line behind every surface; whether line breaks are allowed is each surface's call.
+    value = clean_text(value, multiline=True, field=field)
     if required and not value:
         raise ApplicationError(_("%(field)s cannot be empty.") % {"field": field}, code="required")
     if len(value) > max_length:

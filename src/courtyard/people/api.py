@@ -9,12 +9,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
 from courtyard.core import clock
-from courtyard.core.access import require_signed_in
+from courtyard.core.access import is_admin, require_signed_in
 from courtyard.core.errors import ApplicationError
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, DbId, InputSchema, QuerySchema
 from courtyard.people import selectors, services
 from courtyard.people.access import access_own_profile, access_profile, can_see_all_fields
 from courtyard.people.domain.directory import is_newcomer, visible_optional_fields
@@ -68,7 +68,7 @@ class PeoplePage(Schema):
     items: list[PersonOut]
 
 
-class PeopleFilters(Schema):
+class PeopleFilters(QuerySchema):
     q: str = Field("", max_length=200, description="Free text: names, title, department, team, interests, skills…")
     department: int | None = Field(None, ge=1, description="Department id; includes its sub-departments.")
     team: int | None = Field(None, ge=1)
@@ -81,20 +81,18 @@ class PeopleFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class MeUpdate(Schema):
+class MeUpdate(InputSchema):
     """Only the fields sent are changed; an unknown field is refused rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
     preferred_name: str | None = Field(None, max_length=150)
     pronouns: str | None = Field(None, max_length=40)
-    location_id: int | None = Field(None, ge=1)
+    location_id: DbId | None = None
     timezone: str | None = Field(None, max_length=64)
     languages: list[str] | None = Field(None, max_length=20)
     interests: list[str] | None = Field(None, max_length=30)
     skills: list[str] | None = Field(None, max_length=30)
     ask_me_about: str | None = Field(None, max_length=300)
-    bio: str | None = Field(None, max_length=4000)
+    bio: CleanText | None = Field(None, max_length=4000)
     hidden_fields: list[str] | None = Field(None, max_length=10)
 
 
@@ -150,6 +148,7 @@ def people_list(request: ApiRequest, filters: Query[PeopleFilters]) -> dict[str,
         q=filters.q, department=filters.department, team=filters.team, location=filters.location,
         interest=filters.interest, skill=filters.skill, newcomer=filters.newcomer,
         sort=filters.sort if filters.q or filters.sort != "relevance" else "name",
+        sees_hidden=is_admin(request.auth),
     )
     count, profiles = selectors.directory_slice(query, offset=filters.offset, limit=filters.limit)
     return {

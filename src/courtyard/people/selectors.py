@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from courtyard.core import clock
 from courtyard.people.domain.directory import newcomer_since, normalize_text
@@ -35,6 +35,8 @@ class DirectoryQuery:
     newcomer: bool = False
     sort: str = "relevance"
     include_inactive: bool = False
+    # Admins see the fields people hide, so they may also filter and sort by them; nobody else may.
+    sees_hidden: bool = False
 
     @property
     def is_filtered(self) -> bool:
@@ -67,6 +69,8 @@ def directory_queryset(query: DirectoryQuery, *, rank: bool = True) -> QuerySet[
         profiles = profiles.filter(team_id=query.team)
     if query.location:
         profiles = profiles.filter(location_id=query.location)
+        if not query.sees_hidden:
+            profiles = profiles.exclude(hides("location"))
     # Tags are looked up first and filtered by id: joining on the slug made PostgreSQL misjudge how
     # many people match and sort them all instead of walking the name index (bench/README.md).
     for field, kind, slug in (("interests", Tag.Kind.INTEREST, query.interest), ("skills", Tag.Kind.SKILL, query.skill)):
@@ -78,17 +82,30 @@ def directory_queryset(query: DirectoryQuery, *, rank: bool = True) -> QuerySet[
     if query.newcomer:
         today = clock.now().date()
         profiles = profiles.filter(start_date__gte=newcomer_since(today, settings.NEWCOMER_DAYS), start_date__lte=today)
+        if not query.sees_hidden:
+            profiles = profiles.exclude(hides("start_date"))
     sort = query.sort if query.sort in SORTS else "relevance"
     ranked = rank and _ranks_by_relevance(query)
     if query.q.strip():
         profiles = profiles_matching(profiles, query.q, rank=ranked)
-    if sort == "newest":
-        profiles = profiles.order_by("-start_date", "full_name", "id")
+    if sort == "newest" and query.sees_hidden:
+        profiles = profiles.order_by(F("start_date").desc(nulls_last=True), "full_name", "id")
+    elif sort == "newest":
+        # A hidden start date sorts like none at all: after every shown one, by name.
+        shown_start = Case(When(hides("start_date"), then=None), default=F("start_date"))
+        profiles = profiles.order_by(shown_start.desc(nulls_last=True), "full_name", "id")
     elif sort == "department":
         profiles = profiles.order_by("department__path", "full_name", "id")
     elif not ranked:
         profiles = profiles.order_by("full_name", "id")
     return profiles
+
+
+def hides(field: str) -> Q:
+    """Profiles that hide ``field`` from other members. ``hidden_fields`` is a JSON list of field names, none
+    of which contains another's name, so its text holds ``"field"`` (quoted) exactly when the list does; this
+    reads the same on SQLite and PostgreSQL, which share no JSON list lookup."""
+    return Q(hidden_fields__icontains=f'"{field}"')
 
 
 def _ranks_by_relevance(query: DirectoryQuery) -> bool:

@@ -18,6 +18,7 @@ from courtyard.core.access import is_admin
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, PermissionDenied
 from courtyard.core.images import image_to_jpeg
+from courtyard.core.validation import clean_text, clean_texts
 from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
 from courtyard.people.domain.orgimport import department_path_parts
 from courtyard.people.models import Department, Follow, Location, Profile, Tag, Team
@@ -34,6 +35,7 @@ SELF_EDITABLE = frozenset(
     }
 )
 ADMIN_EDITABLE = SELF_EDITABLE | {"full_name", "title", "department", "team", "manager", "start_date", "employee_id"}
+MULTILINE_FIELDS = frozenset({"bio"})
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +108,11 @@ def tags_resolve(kind: str, names: Iterable[str]) -> list[Tag]:
 
 
 def profile_search_document(profile: Profile) -> str:
+    """What the directory and global search find a person by: only what every member may see of them, so a
+    hidden location, languages or "ask me about" cannot be found by searching for it. (One document serves
+    every searcher; admins see hidden fields on the profile, but do not search by them.) A change of what
+    the person hides changes the document, and ``profile_update`` rebuilds it."""
+    hidden = set(profile.hidden_fields or ())
     return build_search_document(
         full_name=profile.full_name,
         preferred_name=profile.preferred_name,
@@ -113,11 +120,11 @@ def profile_search_document(profile: Profile) -> str:
         title=profile.title,
         department_path=profile.department.path if profile.department else "",
         team=profile.team.name if profile.team else "",
-        location=profile.location.name if profile.location else "",
+        location=profile.location.name if profile.location and "location" not in hidden else "",
         interests=[tag.name for tag in profile.interests.all()],
         skills=[tag.name for tag in profile.skills.all()],
-        ask_me_about=profile.ask_me_about,
-        languages=profile.languages,
+        ask_me_about="" if "ask_me_about" in hidden else profile.ask_me_about,
+        languages="" if "languages" in hidden else profile.languages,
     )
 
 
@@ -160,9 +167,11 @@ def profile_create(
     if User.objects.filter(email__iexact=email).exists():
         raise ApplicationError(_("Someone with the address %(email)s already exists.") % {"email": email}, code="duplicate_email")
     user = User.objects.create_user(email, password, is_staff=is_admin, is_superuser=is_admin)
+    full_name = clean_text(full_name.strip(), field=_("The full name"))
+    fields = clean_texts(fields, multiline=MULTILINE_FIELDS)
     interests = fields.pop("interests", [])
     skills = fields.pop("skills", [])
-    profile = Profile.objects.create(user=user, full_name=full_name.strip(), **fields)
+    profile = Profile.objects.create(user=user, full_name=full_name, **fields)
     if interests:
         profile.interests.set(tags_resolve(Tag.Kind.INTEREST, interests))
     if skills:
@@ -184,6 +193,7 @@ def profile_update(*, actor: User, profile: Profile, data: dict[str, Any]) -> Pr
         raise PermissionDenied(
             "These fields are managed by your community admins: " + ", ".join(refused) + ".", code="field_not_editable"
         )
+    data = clean_texts(data, multiline=MULTILINE_FIELDS)
     changed: list[str] = []
     for field, value in data.items():
         if field in {"interests", "skills"}:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.groups.access import access_group_content
 from courtyard.groups.models import ReactionKind
 from courtyard.people.models import Profile, Team
@@ -37,16 +37,6 @@ from courtyard.recognition.models import (
 )
 
 router = Router()
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonRef(Schema):
-    id: int
-    display_name: str
 
 
 class RecipientOut(Schema):
@@ -61,7 +51,7 @@ class ValueRef(Schema):
     emoji: str
 
 
-class ReactionCount(Schema):
+class KudosReactionCount(Schema):
     kind_id: int
     emoji: str
     label: str
@@ -83,7 +73,7 @@ class KudosOut(Schema):
     share_with_manager: bool
     withdrawn: bool
     created_at: dt.datetime
-    reactions: list[ReactionCount]
+    reactions: list[KudosReactionCount]
     i_agree: bool = Field(description="Whether you added +1.")
     url: str
 
@@ -93,24 +83,24 @@ class KudosPage(Schema):
     next_cursor: str | None
 
 
-class KudosIn(Strict):
-    message: str = Field(..., max_length=4000)
-    person_ids: list[Id] = Field(default_factory=list, max_length=20)
-    team_ids: list[Id] = Field(default_factory=list, max_length=5)
-    group_ids: list[Id] = Field(default_factory=list, max_length=5)
-    value_id: Id | None = None
+class KudosIn(InputSchema):
+    message: CleanText = Field(..., max_length=4000)
+    person_ids: list[DbId] = Field(default_factory=list, max_length=20)
+    team_ids: list[DbId] = Field(default_factory=list, max_length=5)
+    group_ids: list[DbId] = Field(default_factory=list, max_length=5)
+    value_id: DbId | None = None
     is_private: bool = False
     share_with_manager: bool = False
     points: int = Field(0, ge=0, le=10_000)
 
 
-class ReactionIn(Strict):
-    kind_id: Id
+class KudosReactionIn(InputSchema):
+    kind_id: DbId
 
 
-class ReactionResult(Schema):
+class KudosReactionResult(Schema):
     reacted: bool
-    reactions: list[ReactionCount]
+    reactions: list[KudosReactionCount]
 
 
 class ValueOut(Schema):
@@ -122,16 +112,16 @@ class ValueOut(Schema):
     is_active: bool
 
 
-class ValueIn(Strict):
+class ValueIn(InputSchema):
     name: str = Field(..., max_length=60)
     emoji: str = Field("", max_length=16)
-    description: str = Field("", max_length=1000)
+    description: CleanText = Field("", max_length=1000)
 
 
-class ValuePatch(Strict):
+class ValuePatch(InputSchema):
     name: str | None = Field(None, max_length=60)
     emoji: str | None = Field(None, max_length=16)
-    description: str | None = Field(None, max_length=1000)
+    description: CleanText | None = Field(None, max_length=1000)
     position: int | None = Field(None, ge=0, le=1000)
     is_active: bool | None = None
 
@@ -143,7 +133,7 @@ class SettingsOut(Schema):
     max_points_per_kudos: int
 
 
-class SettingsIn(Strict):
+class SettingsIn(InputSchema):
     allowance_enabled: bool
     monthly_points: int = Field(..., ge=0, le=10_000)
     per_recipient_limit: int = Field(..., ge=0, le=10_000)
@@ -187,7 +177,7 @@ class PreferencesOut(Schema):
     milestone: bool
 
 
-class PreferencesIn(Strict):
+class PreferencesIn(InputSchema):
     birthday_month: int | None = Field(None, ge=1, le=12)
     birthday_day: int | None = Field(None, ge=1, le=31)
     anniversary: bool = True
@@ -217,15 +207,15 @@ class BadgeCatalogueOut(Schema):
     custom: list[CustomBadgeOut]
 
 
-class BadgeIn(Strict):
+class BadgeIn(InputSchema):
     name: str = Field(..., max_length=60)
     emoji: str = Field("", max_length=16)
-    description: str = Field("", max_length=1000)
+    description: CleanText = Field("", max_length=1000)
 
 
-class AwardIn(Strict):
-    person_id: Id
-    reason: str = Field("", max_length=300)
+class AwardIn(InputSchema):
+    person_id: DbId
+    reason: CleanText = Field("", max_length=300)
 
 
 class HeldBadgeOut(Schema):
@@ -237,10 +227,10 @@ class HeldBadgeOut(Schema):
     awarded_at: dt.datetime
 
 
-class SpotlightIn(Strict):
-    kudos_id: Id | None = None
-    person_id: Id | None = None
-    note: str = Field("", max_length=300)
+class SpotlightIn(InputSchema):
+    kudos_id: DbId | None = None
+    person_id: DbId | None = None
+    note: CleanText = Field("", max_length=300)
 
 
 class SpotlightOut(Schema):
@@ -258,10 +248,6 @@ class ReportSummaryOut(Schema):
     points: int
     values: dict[str, int]
     senders: list[str]
-
-
-class Ok(Schema):
-    ok: bool = True
 
 
 def person(profile: Profile | None) -> dict[str, Any] | None:
@@ -382,8 +368,8 @@ def kudos_plus_one_remove(request: ApiRequest, kudos_id: int) -> dict[str, Any]:
     return _detail(request, kudos_id)
 
 
-@router.post("/kudos/{kudos_id}/reactions", response=ReactionResult, summary="Add or take back a reaction")
-def kudos_react(request: ApiRequest, kudos_id: int, payload: ReactionIn) -> dict[str, Any]:
+@router.post("/kudos/{kudos_id}/reactions", response=KudosReactionResult, summary="Add or take back a reaction")
+def kudos_react(request: ApiRequest, kudos_id: int, payload: KudosReactionIn) -> dict[str, Any]:
     kudos, current = access_kudos(request.auth, kudos_id)
     kind = ReactionKind.objects.filter(pk=payload.kind_id, is_active=True).first()
     if kind is None:

@@ -19,6 +19,7 @@ from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
 from courtyard.core.ratelimit import ratelimit_check
+from courtyard.core.validation import clean_text
 from courtyard.groups.access import access_group_content
 from courtyard.groups.models import Group, ReactionKind
 from courtyard.groups.selectors import group_members
@@ -54,6 +55,8 @@ TEAM_KUDOS_MAX_MEMBERS = 200
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
+    # The last line behind every surface; whether line breaks are allowed is each surface's call.
+    value = clean_text(value, multiline=True, field=field)
     if required and not value:
         raise ApplicationError(_("%(field)s cannot be empty.") % {"field": field}, code="required")
     if len(value) > max_length:

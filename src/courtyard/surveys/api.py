@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from courtyard.core.access import require_admin
 from courtyard.core.http import ApiRequest
+from courtyard.core.schemas import CleanText, DbId, InputSchema, PersonRef
 from courtyard.surveys import selectors, services
 from courtyard.surveys.access import (
     access_idea,
@@ -31,15 +31,6 @@ Theme = Literal["belonging", "engagement", "wellbeing", "growth", "manager", "co
                 "custom"]
 IdeaStatus = Literal["new", "under_review", "planned", "done", "wont_do"]
 Id = Field(..., ge=1, le=2**62)
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonRef(Schema):
-    id: int
-    display_name: str
 
 
 class Throttled(Schema):
@@ -94,29 +85,29 @@ class SurveyOut(SurveySummary):
     me: MyStatus
 
 
-class SurveyIn(Strict):
+class SurveyIn(InputSchema):
     title: str = Field(..., max_length=200)
-    description: str = Field("", max_length=4000)
-    question_ids: list[int] = Field(..., min_length=1, max_length=30)
+    description: CleanText = Field("", max_length=4000)
+    question_ids: list[DbId] = Field(..., min_length=1, max_length=30)
     anonymous: bool = True
     allow_changes: bool = False
     audience: AudienceName = "everyone"
-    department_ids: list[int] = Field(default_factory=list, max_length=200)
-    location_ids: list[int] = Field(default_factory=list, max_length=200)
-    group_ids: list[int] = Field(default_factory=list, max_length=200)
+    department_ids: list[DbId] = Field(default_factory=list, max_length=200)
+    location_ids: list[DbId] = Field(default_factory=list, max_length=200)
+    group_ids: list[DbId] = Field(default_factory=list, max_length=200)
     min_group_size: int | None = Field(None, ge=3, le=100)
     min_comment_group_size: int | None = Field(None, ge=3, le=100)
     closes_at: dt.datetime | None = None
 
 
-class AnswerItem(Strict):
+class AnswerItem(InputSchema):
     question_id: int = Id
     value: int | None = Field(None, ge=0, le=10, description="Agree scale 1–5, 0–10, or a single choice's index")
     choices: list[int] = Field(default_factory=list, max_length=12, description="Multiple choice: option indexes")
-    text: str = Field("", max_length=2000, description="Free text")
+    text: CleanText = Field("", max_length=2000, description="Free text")
 
 
-class AnswersIn(Strict):
+class AnswersIn(InputSchema):
     answers: list[AnswerItem] = Field(..., max_length=30)
 
 
@@ -215,7 +206,7 @@ class BankQuestionOut(Schema):
     active: bool
 
 
-class QuestionIn(Strict):
+class SurveyQuestionIn(InputSchema):
     text: str = Field(..., max_length=300)
     kind: QuestionKind
     theme: Theme = "custom"
@@ -237,9 +228,9 @@ class PulseOut(Schema):
     rounds: int
 
 
-class PulseIn(Strict):
+class PulseIn(InputSchema):
     title: str = Field(..., max_length=200)
-    description: str = Field("", max_length=2000)
+    description: CleanText = Field("", max_length=2000)
     anonymous: bool = True
     interval_days: int = Field(14, ge=1, le=366)
     open_days: int = Field(7, ge=1, le=366)
@@ -247,9 +238,9 @@ class PulseIn(Strict):
     include_belonging: bool = True
     themes: list[Theme] = Field(default_factory=list, max_length=9)
     audience: AudienceName = "everyone"
-    department_ids: list[int] = Field(default_factory=list, max_length=200)
-    location_ids: list[int] = Field(default_factory=list, max_length=200)
-    group_ids: list[int] = Field(default_factory=list, max_length=200)
+    department_ids: list[DbId] = Field(default_factory=list, max_length=200)
+    location_ids: list[DbId] = Field(default_factory=list, max_length=200)
+    group_ids: list[DbId] = Field(default_factory=list, max_length=200)
     min_group_size: int | None = Field(None, ge=3, le=100)
     min_comment_group_size: int | None = Field(None, ge=3, le=100)
     first_open_at: dt.datetime | None = None
@@ -311,19 +302,19 @@ class MyIdeaOut(IdeaOut):
     replies: list[CommentOut]
 
 
-class IdeaIn(Strict):
+class IdeaIn(InputSchema):
     title: str = Field(..., max_length=200)
-    body: str = Field(..., max_length=10_000)
+    body: CleanText = Field(..., max_length=10_000)
     anonymous: bool = False
 
 
-class BodyIn(Strict):
-    body: str = Field(..., max_length=10_000)
+class IdeaCommentIn(InputSchema):
+    body: CleanText = Field(..., max_length=10_000)
 
 
-class StatusIn(Strict):
+class StatusIn(InputSchema):
     status: IdeaStatus
-    note: str = Field("", max_length=10_000)
+    note: CleanText = Field("", max_length=10_000)
 
 
 class VoteOut(Schema):
@@ -342,9 +333,9 @@ class ActionOut(Schema):
     url: str
 
 
-class ActionIn(Strict):
+class ActionIn(InputSchema):
     title: str = Field(..., max_length=200)
-    body: str = Field(..., max_length=10_000)
+    body: CleanText = Field(..., max_length=10_000)
     survey_id: int | None = Field(None, ge=1, le=2**62)
     idea_id: int | None = Field(None, ge=1, le=2**62)
 
@@ -477,7 +468,7 @@ def questions_list(request: ApiRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/questions", response={201: BankQuestionOut}, summary="Add a question to the bank (community admins)")
-def question_create(request: ApiRequest, payload: QuestionIn) -> Status:
+def question_create(request: ApiRequest, payload: SurveyQuestionIn) -> Status:
     question = services.question_create(actor=request.auth, **payload.dict())
     return Status(201, bank_out(question))
 
@@ -551,14 +542,14 @@ def idea_unvote(request: ApiRequest, idea_id: str) -> dict[str, Any]:
 
 
 @router.post("/ideas/{idea_id}/comments", response={201: CommentOut, 429: Throttled}, summary="Comment on an idea (under your name)")
-def idea_comment(request: ApiRequest, idea_id: str, payload: BodyIn) -> Status:
+def idea_comment(request: ApiRequest, idea_id: str, payload: IdeaCommentIn) -> Status:
     comment = services.idea_comment(actor=request.auth, idea=access_idea(request.auth, idea_id), body=payload.body)
     return Status(201, comment_out(comment))
 
 
 @router.post("/ideas/{idea_id}/replies", response={201: CommentOut, 429: Throttled},
              summary="Reply officially to an idea's author, also an anonymous one (community admins)")
-def idea_reply(request: ApiRequest, idea_id: str, payload: BodyIn) -> Status:
+def idea_reply(request: ApiRequest, idea_id: str, payload: IdeaCommentIn) -> Status:
     idea = access_idea(request.auth, idea_id)
     require_admin(request.auth)
     comment = services.idea_comment(actor=request.auth, idea=idea, body=payload.body, official=True)

@@ -33,6 +33,7 @@ from courtyard.core.domain.anonymity import MIN_GROUP_SIZE_FLOOR, coarse_date
 from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
+from courtyard.core.validation import clean_text
 from courtyard.people.models import Department, Location, Profile
 from courtyard.surveys import notify
 from courtyard.surveys.access import actor_profile, check_can_answer
@@ -64,6 +65,8 @@ _shuffler = random.SystemRandom()
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
+    # The last line behind every surface; whether line breaks are allowed is each surface's call.
+    value = clean_text(value, multiline=True, field=field)
     if required and not value:
         raise ApplicationError(_("%(field)s cannot be empty.") % {"field": field}, code="required")
     if len(value) > max_length:

@@ -13,6 +13,8 @@ import datetime as dt
 
 import icalendar
 
+from courtyard.core.domain.text import without_refused
+
 PRODID = "-//Courtyard//Events//EN"
 
 
@@ -41,6 +43,12 @@ def uid_for(occurrence_id: int, domain: str) -> str:
     return f"occurrence-{occurrence_id}@{domain}"
 
 
+def _text(value: str, *, multiline: bool = False) -> str:
+    """Calendar apps choke on control characters (a NUL ends the text in some) and show bidi overrides as they
+    are: none of them ever goes into a file, even from data stored before they were refused."""
+    return without_refused(value, multiline=multiline)
+
+
 def build(entries: list[Entry], *, name: str, now: dt.datetime, refresh_hours: int | None = None) -> bytes:
     """A VCALENDAR with one VEVENT per entry and a VTIMEZONE for each zone used."""
     import zoneinfo
@@ -50,7 +58,7 @@ def build(entries: list[Entry], *, name: str, now: dt.datetime, refresh_hours: i
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _text(name))
     if refresh_hours:
         calendar.add("refresh-interval", dt.timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", f"PT{refresh_hours}H")
@@ -60,7 +68,7 @@ def build(entries: list[Entry], *, name: str, now: dt.datetime, refresh_hours: i
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
         event.add("sequence", entry.sequence)
-        event.add("summary", entry.title)
+        event.add("summary", _text(entry.title))
         if entry.all_day:
             event.add("dtstart", entry.start_date)
             event.add("dtend", entry.end_date + dt.timedelta(days=1))
@@ -69,15 +77,15 @@ def build(entries: list[Entry], *, name: str, now: dt.datetime, refresh_hours: i
             event.add("dtstart", entry.start.astimezone(zone))
             event.add("dtend", entry.end.astimezone(zone))
         if entry.description:
-            event.add("description", entry.description)
+            event.add("description", _text(entry.description, multiline=True))
         if entry.location:
-            event.add("location", entry.location)
+            event.add("location", _text(entry.location))
         if entry.url:
-            event.add("url", entry.url)
+            event.add("url", _text(entry.url))
         if entry.organizer_name:
-            event.add("x-courtyard-host", entry.organizer_name)
+            event.add("x-courtyard-host", _text(entry.organizer_name))
         if entry.categories:
-            event.add("categories", list(entry.categories))
+            event.add("categories", [_text(category) for category in entry.categories])
         event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if entry.all_day else "OPAQUE")
         event.add("created", entry.created.astimezone(dt.UTC))

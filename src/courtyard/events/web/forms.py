@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courtyard.core.web.forms import CleanForm
 from courtyard.events.models import Event, Question, Rsvp
 from courtyard.events.services import EventData
 from courtyard.groups.models import Group
@@ -58,7 +59,7 @@ class EmailListField(forms.CharField):
         return [found[e] for e in emails]
 
 
-class EventForm(forms.Form):
+class EventForm(CleanForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
     format = forms.ChoiceField(label=_("Where"), choices=Event.Format.choices, widget=forms.RadioSelect)
@@ -150,7 +151,7 @@ class EventForm(forms.Form):
         return initial
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(CleanForm):
     status = forms.ChoiceField(label=_("Your answer"), choices=[c for c in Rsvp.Status.choices if c[0] != "waitlisted"],
                                widget=forms.RadioSelect)
     guests = forms.IntegerField(label=_("Guests"), required=False, min_value=-1000, max_value=1000, initial=0)
@@ -167,7 +168,7 @@ class RsvpForm(forms.Form):
         return {str(q.pk): self.cleaned_data.get(f"q{q.pk}", "") for q in self.questions}
 
 
-class OccurrenceForm(forms.Form):
+class OccurrenceForm(CleanForm):
     start = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput(),
                                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     end = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput(),
@@ -185,7 +186,7 @@ class OccurrenceForm(forms.Form):
         return data
 
 
-class BrowseForm(forms.Form):
+class BrowseForm(CleanForm):
     when = forms.ChoiceField(required=False, choices=[("upcoming", _("Upcoming")), ("week", _("This week")),
                                                       ("past", _("Past"))])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Event.Kind.choices])
@@ -199,21 +200,21 @@ class BrowseForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=200)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(CleanForm):
     rating = forms.TypedChoiceField(label=_("How was it?"), coerce=int, widget=forms.RadioSelect,
                                     choices=[(1, _("1 – poor")), (2, "2"), (3, "3"), (4, "4"), (5, _("5 – great"))])
     comment = forms.CharField(label=_("Anything the hosts should know? (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MediaForm(forms.Form):
+class MediaForm(CleanForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link (slides, album, recording)"), required=False, max_length=1000,
                          assume_scheme="https")
     photo = forms.ImageField(label=_("Or a photo"), required=False)
 
 
-class CodeForm(forms.Form):
+class CodeForm(CleanForm):
     code = forms.CharField(label=_("Check-in code"), max_length=32,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "inputmode": "text", "spellcheck": "false"}))

@@ -6,11 +6,12 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from courtyard.core.web.forms import CleanForm
 from courtyard.groups.models import Group, Membership
 from courtyard.people.web.forms import TagListField
 
 
-class GroupForm(forms.Form):
+class GroupForm(CleanForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Group.Kind.choices)
     visibility = forms.ChoiceField(label=_("Who can join"), choices=Group.Visibility.choices, widget=forms.RadioSelect)
@@ -36,7 +37,7 @@ def with_mention_autocomplete(field: forms.Field) -> None:
     )
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(CleanForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}),
@@ -49,7 +50,7 @@ class ThreadForm(forms.Form):
         with_mention_autocomplete(self.fields["body"])
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanForm):
     body = forms.CharField(
         label=_("Your reply"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown is supported. Mention someone with @name."),
@@ -60,22 +61,22 @@ class ReplyForm(forms.Form):
         with_mention_autocomplete(self.fields["body"])
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleanForm):
     email = forms.EmailField(label=_("Email address of the person to invite"))
 
 
-class RoleForm(forms.Form):
+class RoleForm(CleanForm):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(CleanForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False, max_length=1000, assume_scheme="https")
     file = forms.FileField(label=_("Or a file"), required=False, help_text=_("PDF, images, office documents, text, CSV or ZIP; 10 MB at most."))
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BrowseForm(forms.Form):
+class BrowseForm(CleanForm):
     q = forms.CharField(label=_("Search groups"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Group.Kind.choices])
     mine = forms.BooleanField(label=_("Only my groups"), required=False)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courtyard.core.errors import ApplicationError
+from courtyard.core.web.forms import CleanForm
 from courtyard.insights.access import Scope, Viewer, access_scope
 from courtyard.insights.domain import kpis, periods
 from courtyard.insights.domain.periods import Period
@@ -58,7 +59,7 @@ def scope_choices(options: Mapping[str, Any]) -> list[tuple[str, list[tuple[str,
     return choices
 
 
-class GoalForm(forms.Form):
+class GoalForm(CleanForm):
     metric = forms.ChoiceField(label=gettext_lazy("KPI"), choices=[(k.key, k.label) for k in kpis.GOAL_KPIS],
                                widget=forms.Select(attrs={"class": "form-select"}))
     scope = forms.CharField(label=gettext_lazy("For"), max_length=40, initial="org")

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courtyard.core.web.forms import CleanForm
 from courtyard.pairing.models import Program, PulseResponse, Signup, TeamRequest
 from courtyard.people.models import Department
 from courtyard.people.web.forms import TagListField
@@ -17,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(CleanForm):
     """One form for the three kinds: the page shows the part that applies to the program's kind."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
@@ -103,7 +104,7 @@ class ProgramForm(forms.Form):
         return data
 
 
-class SignupForm(forms.Form):
+class SignupForm(CleanForm):
     role = forms.ChoiceField(label=_("I join as"), choices=[(Signup.Role.MENTEE, _("Mentee")), (Signup.Role.MENTOR, _("Mentor"))],
                              widget=forms.RadioSelect)
     capacity = forms.IntegerField(label=_("How many mentees can you take?"), min_value=1, max_value=5, initial=1,
@@ -139,35 +140,35 @@ class SignupForm(forms.Form):
         return chosen
 
 
-class SnoozeForm(forms.Form):
+class SnoozeForm(CleanForm):
     until = forms.DateField(label=_("Skip rounds until"), required=False, widget=DATE)
 
 
-class StatusForm(forms.Form):
+class StatusForm(CleanForm):
     status = forms.ChoiceField(choices=[(Program.Status.OPEN, _("Resume")), (Program.Status.PAUSED, _("Pause")),
                                         (Program.Status.CLOSED, _("Close"))])
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanForm):
     met = forms.TypedChoiceField(choices=[("1", _("We met")), ("0", _("We did not meet"))], coerce=lambda v: v == "1")
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(CleanForm):
     met_on = forms.DateField(label=_("We met on"), widget=DATE)
     notes = forms.CharField(label=_("Notes (only the two of you see them)"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Markdown is supported."))
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(CleanForm):
     progress = forms.IntegerField(label=_("Progress on the goals (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Where things stand"), required=False, max_length=500)
 
 
-class RematchForm(forms.Form):
+class RematchForm(CleanForm):
     reason = forms.CharField(label=_("Why (only the program owner sees it)"), required=False, max_length=500)
 
 
-class PulseForm(forms.Form):
+class PulseForm(CleanForm):
     phase = forms.ChoiceField(choices=PulseResponse.Phase.choices, widget=forms.HiddenInput)
     score = forms.TypedChoiceField(label=_("How is your mentorship going?"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(1, _("1 · Poorly")), (2, "2"), (3, "3"), (4, "4"), (5, _("5 · Very well"))])
@@ -175,19 +176,19 @@ class PulseForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LockForm(forms.Form):
+class LockForm(CleanForm):
     locked = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
 
 
-class SwapForm(forms.Form):
+class SwapForm(CleanForm):
     mentor = forms.IntegerField(min_value=1)
 
 
-class MoveForm(forms.Form):
+class MoveForm(CleanForm):
     team = forms.IntegerField(min_value=1)
 
 
-class TeamRequestForm(forms.Form):
+class TeamRequestForm(CleanForm):
     kind = forms.ChoiceField(label=_("Request"), choices=TeamRequest.Kind.choices)
     first = forms.TypedChoiceField(label=_("First person"), coerce=int, choices=())
     second = forms.TypedChoiceField(label=_("Second person"), coerce=int, choices=())
@@ -198,5 +199,5 @@ class TeamRequestForm(forms.Form):
         cast(forms.ChoiceField, self.fields["second"]).choices = pool
 
 
-class DoNotPairForm(forms.Form):
+class DoNotPairForm(CleanForm):
     email = forms.EmailField(label=_("Email address of the person"))

@@ -37,6 +37,8 @@ import io
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+from courtyard.core.domain.text import normalize_text, text_problem
+
 FieldValue = str | dt.date | None
 
 REQUIRED_FIELDS = ("email", "full_name")
@@ -397,6 +399,8 @@ def _read_rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
             yield start, cells
 
 
+WHITESPACE_CONTROLS_RE = re.compile(r"[\r\n\t]+")
+
 # --- Validating lines -----------------------------------------------------------------------------
 
 
@@ -453,6 +457,14 @@ def _validate_row(
 ) -> _Row:
     """The normalized values of one line; problems are appended to ``errors``."""
     values: dict[str, FieldValue] = {}
+    # A line break or tab inside a spreadsheet cell is just a space in a directory field. Other control,
+    # bidi-override and invisible characters are refused as everywhere else (a name that reads backwards,
+    # a NUL in a calendar); the rest is NFC-normalized.
+    cells = {column: normalize_text(WHITESPACE_CONTROLS_RE.sub(" ", raw)) for column, raw in cells.items()}
+    for column, raw in cells.items():
+        problem = text_problem(raw)
+        if problem is not None:
+            errors.append(_message(line, column, gettext_noop("This value {problem}."), problem=problem))
     email = normalize_email(cells["email"])
     if not email:
         errors.append(_message(line, "email", gettext_noop("The email address is missing.")))

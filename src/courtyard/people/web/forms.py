@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from courtyard.core.web.forms import CleanForm
 from courtyard.people.domain.directory import slugify_tag, split_tag_names
 from courtyard.people.models import Department, Location, Profile
 from courtyard.people.selectors import SORTS, DirectoryQuery
@@ -23,7 +24,7 @@ FIELD_LABELS = {
 }
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(CleanForm):
     q = forms.CharField(required=False, max_length=200, label=_("Search"))
     department = forms.IntegerField(required=False, min_value=1, label=_("Department"))
     team = forms.IntegerField(required=False, min_value=1, label=_("Team"))
@@ -34,7 +35,7 @@ class DirectoryFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS], label=_("Sort by"))
     page = forms.IntegerField(required=False, min_value=1)
 
-    def to_query(self, *, include_inactive: bool = False) -> DirectoryQuery:
+    def to_query(self, *, include_inactive: bool = False, sees_hidden: bool = False) -> DirectoryQuery:
         data = self.cleaned_data
         return DirectoryQuery(
             q=data.get("q") or "",
@@ -46,6 +47,7 @@ class DirectoryFilterForm(forms.Form):
             newcomer=bool(data.get("newcomer")),
             sort=data.get("sort") or ("relevance" if data.get("q") else "name"),
             include_inactive=include_inactive,
+            sees_hidden=sees_hidden,
         )
 
 
@@ -61,7 +63,7 @@ class TagListField(forms.CharField):
         return str(value or "")
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CleanForm):
     """The profile editor. Admin-only fields are removed for members editing themselves."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
@@ -143,6 +145,6 @@ class ProfileForm(forms.Form):
         return sorted(valid_timezones())
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(CleanForm):
     photo = forms.ImageField(label=_("New photo"), required=False)
     remove = forms.BooleanField(label=_("Remove my photo"), required=False)

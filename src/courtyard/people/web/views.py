@@ -40,7 +40,7 @@ def directory(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         context["page"] = None
         return render_page(request, "people/directory.html", "people/partials/_results.html", context, status=400)
-    query = form.to_query(include_inactive=False)
+    query = form.to_query(include_inactive=False, sees_hidden=is_admin(request.user))
     context["page"] = selectors.directory_page(query, form.cleaned_data.get("page"))
     context["query"] = query
     context["teams"] = selectors.teams_for_department(query.department)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from courtyard.accounts.models import User
+from courtyard.core.web.forms import CleanForm
 from courtyard.groups.models import Group
 from courtyard.groups.selectors import visible_groups
 from courtyard.people.models import Profile, Team
@@ -34,7 +35,7 @@ def _suggest(field: forms.Field, kind: str) -> None:
     })
 
 
-class KudosForm(forms.Form):
+class KudosForm(CleanForm):
     people = forms.CharField(
         label=_("People"), required=False, max_length=2000,
         help_text=_("Email addresses (or the part before the @), separated by commas."),
@@ -109,7 +110,7 @@ class KudosForm(forms.Form):
         }
 
 
-class WallForm(forms.Form):
+class WallForm(CleanForm):
     value = forms.IntegerField(required=False, min_value=1, max_value=2**62, label=_("Value"))
     department = forms.IntegerField(required=False, min_value=1, max_value=2**62, label=_("Department"))
     team = forms.IntegerField(required=False, min_value=1, max_value=2**62, label=_("Team"))
@@ -118,7 +119,7 @@ class WallForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=200)
 
 
-class CelebrationSettingsForm(forms.Form):
+class CelebrationSettingsForm(CleanForm):
     birthday_month = forms.TypedChoiceField(label=_("Birthday month"), required=False, coerce=int, empty_value=None,
                                             choices=[("", _("Not shared")), *MONTHS])
     birthday_day = forms.TypedChoiceField(label=_("Day"), required=False, coerce=int, empty_value=None,
@@ -141,14 +142,14 @@ class CelebrationSettingsForm(forms.Form):
         return [kind for kind in ("anniversary", "welcome", "milestone") if not self.cleaned_data.get(kind)]
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(CleanForm):
     allowance_enabled = forms.BooleanField(label=_("Give every member points to hand out each month"), required=False)
     monthly_points = forms.IntegerField(label=_("Points per member per month"), min_value=0, max_value=10_000)
     per_recipient_limit = forms.IntegerField(label=_("At most, to one colleague in a month"), min_value=0, max_value=10_000)
     max_points_per_kudos = forms.IntegerField(label=_("At most, in one kudos (per person)"), min_value=0, max_value=10_000)
 
 
-class ValueForm(forms.Form):
+class ValueForm(CleanForm):
     name = forms.CharField(label=_("Name"), max_length=60)
     emoji = forms.CharField(label=_("Emoji"), max_length=16, required=False)
     description = forms.CharField(label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -156,13 +157,13 @@ class ValueForm(forms.Form):
     is_active = forms.BooleanField(label=_("Offered on new kudos"), required=False, initial=True)
 
 
-class BadgeForm(forms.Form):
+class BadgeForm(CleanForm):
     name = forms.CharField(label=_("Name"), max_length=60)
     emoji = forms.CharField(label=_("Emoji"), max_length=16, required=False)
     description = forms.CharField(label=_("Description"), max_length=1000, required=False)
 
 
-class PersonForm(forms.Form):
+class PersonForm(CleanForm):
     email = forms.EmailField(label=_("Email address"))
     note = forms.CharField(label=_("Why"), max_length=300, required=False)
 
@@ -175,11 +176,11 @@ class PersonForm(forms.Form):
         return profile
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanForm):
     note = forms.CharField(label=_("Why"), max_length=300, required=False)
 
 
-class MonthForm(forms.Form):
+class MonthForm(CleanForm):
     month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False, max_length=7)
 
     def month_start(self, default: dt.date) -> dt.date:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courtyard.core.web.forms import CleanForm
 from courtyard.surveys.domain import questions as q
 from courtyard.surveys.models import Audience, Idea
 
@@ -13,7 +14,7 @@ def set_choices(field: forms.Field, choices: Any) -> None:
     field.choices = choices  # type: ignore[attr-defined]
 
 
-class AudienceMixin(forms.Form):
+class AudienceMixin(CleanForm):
     audience = forms.ChoiceField(label=_("Who is asked"), choices=Audience.choices, widget=forms.RadioSelect,
                                  initial=Audience.EVERYONE)
     departments = forms.TypedMultipleChoiceField(label=_("Departments"), required=False, coerce=int,
@@ -50,7 +51,7 @@ class SurveyForm(AudienceMixin):
                    "locations", "groups", "min_group_size", "min_comment_group_size", "closes_at")
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(CleanForm):
     text = forms.CharField(label=_("Question"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=q.KINDS)
     theme = forms.ChoiceField(label=_("Theme"), choices=q.THEMES, initial="custom")
@@ -84,7 +85,7 @@ class PulseForm(AudienceMixin):
                    "min_group_size", "min_comment_group_size", "first_open_at")
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(CleanForm):
     title = forms.CharField(label=_("Your idea or concern, in a line"), max_length=200)
     body = forms.CharField(label=_("Details"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("Markdown is supported."))
@@ -93,22 +94,22 @@ class IdeaForm(forms.Form):
         help_text=_("Your name is not stored with the idea. Admin replies reach you on “My ideas”."))
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanForm):
     body = forms.CharField(label=_("Your comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanForm):
     reply = forms.CharField(label=_("Official reply to the author"), max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StatusForm(forms.Form):
+class StatusForm(CleanForm):
     status = forms.ChoiceField(label=_("Status"), choices=Idea.Status.choices)
     note = forms.CharField(label=_("Note to the author (optional)"), required=False, max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanForm):
     title = forms.CharField(label=_("What we did, in a line"), max_length=200)
     body = forms.CharField(label=_("Details"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
                            help_text=_("What you heard and what changed. Markdown is supported."))
@@ -117,7 +118,7 @@ class ActionForm(forms.Form):
     idea = forms.TypedChoiceField(label=_("Or to the idea"), required=False, coerce=int, empty_value=None)
 
 
-class IdeasFilterForm(forms.Form):
+class IdeasFilterForm(CleanForm):
     sort = forms.ChoiceField(required=False, choices=[("top", _("Most votes")), ("new", _("Newest"))])
     status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Idea.Status.choices])
     page = forms.IntegerField(required=False, min_value=1)
