@@ -37,10 +37,10 @@ def test_browse_search_and_suggestions(member, open_group, request_group, privat
 def test_create_group_keeps_the_draft_on_error(member, open_group):
     client = signed_in_client(member)
     response = client.post(reverse("groups:create"), {"name": "Python Guild", "kind": "interest",
-                                                      "visibility": "open", "description": "My long text"})
+                                                      "join_policy": "open", "description": "My long text"})
     assert response.status_code == 400
     assert "My long text" in response.content.decode()
-    response = client.post(reverse("groups:create"), {"name": "Runners", "kind": "interest", "visibility": "open",
+    response = client.post(reverse("groups:create"), {"name": "Runners", "kind": "interest", "join_policy": "open",
                                                       "description": "We run", "tags": "Running"})
     group = Group.objects.get(name="Runners")
     assert response.status_code == 302
@@ -178,7 +178,7 @@ def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removabl
     from tests.helpers import image_upload
 
     client = signed_in_client(organizer)
-    data = {"name": open_group.name, "kind": "interest", "visibility": "open", "description": "x",
+    data = {"name": open_group.name, "kind": "interest", "join_policy": "open", "description": "x",
             "cover": image_upload("cover.png", size=(1600, 900))}
     assert client.post(reverse("groups:edit", args=[open_group.slug]), data).status_code == 302
     open_group.refresh_from_db()
@@ -187,7 +187,7 @@ def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removabl
     url = reverse("media", args=[open_group.cover.name])
     assert signed_in_client(member).get(url).status_code == 200
     assert f'src="{url}"' in signed_in_client(member).get(reverse("groups:detail", args=[open_group.slug])).content.decode()
-    private = {"name": private_group.name, "kind": "interest", "visibility": "private", "description": "",
+    private = {"name": private_group.name, "kind": "interest", "join_policy": "invitation", "read_access": "members", "description": "",
                "cover": image_upload("secret.png")}
     client.post(reverse("groups:edit", args=[private_group.slug]), private)
     private_group.refresh_from_db()

@@ -138,7 +138,7 @@ def test_do_not_pair_snooze_and_leaving(organizer, crowd):
 
 
 def test_group_programs_take_group_members_only(organizer, crowd):
-    group = make_group(organizer, visibility=Group.Visibility.PRIVATE, members=crowd[:4])
+    group = make_group(organizer, join_policy=Group.JoinPolicy.INVITATION, members=crowd[:4])
     program = coffee_program(organizer, scope=Program.Scope.GROUP, group=group)
     join_all(program, crowd[:4])
     with pytest.raises(PermissionDenied):

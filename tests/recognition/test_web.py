@@ -54,7 +54,7 @@ def test_suggestions(org):
     assert '<option value="cy@example.com, bo@example.com">Bo Builder</option>' in people
     teams = web.get(reverse("recognition:suggest") + "?kind=team&team=plat").content.decode()
     assert "Platform (Engineering / Platform)" in teams
-    group_services.group_create(actor=org.sam.user, name="Secret Circle", visibility="private")
+    group_services.group_create(actor=org.sam.user, name="Secret Circle", join_policy="invitation")
     assert "Secret" not in web.get(reverse("recognition:suggest") + "?kind=group&group=sec").content.decode()
     assert web.get(reverse("recognition:suggest") + "?kind=weird&q=").content.decode().strip() == ""
 

@@ -262,7 +262,7 @@ def spotlight_current(limit: int = 20) -> list[SpotlightEntry]:
     entries = list(
         SpotlightEntry.objects.filter(removed_at__isnull=True)
         .filter(Q(kudos__isnull=True) | Q(kudos__deleted_at__isnull=True, kudos__is_private=False))
-        .exclude(kudos__recipients__group__visibility="private")
+        .exclude(kudos__recipients__group__read_access="members")
         .filter(Q(profile__isnull=True) | Q(profile__is_active=True))
         .select_related("kudos", "kudos__sender", "kudos__value", "profile", "profile__department", "added_by")
         .order_by("-created_at", "-id")[:limit]
