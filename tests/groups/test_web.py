@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -195,3 +197,43 @@ def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removabl
     client.post(reverse("groups:edit", args=[open_group.slug]), {**data, "cover": "", "remove_cover": "on"})
     open_group.refresh_from_db()
     assert not open_group.cover
+
+
+def test_the_form_offers_both_settings_and_by_request_defaults_to_members_only(member):
+    client = signed_in_client(member)
+    form = client.get(reverse("groups:create")).content.decode()
+    assert "Who can join" in form
+    assert "Who can read the discussions, library and member list" in form
+    assert "Members only: others see the group&#x27;s name, description and size" in form
+    response = client.post(reverse("groups:create"), {"name": "Quiet Room", "kind": "interest",
+                                                      "join_policy": "request"})
+    assert response.status_code == 302
+    group = Group.objects.get(name="Quiet Room")
+    assert (group.read_access, group.join_policy) == ("members", "request")
+    edit = client.get(reverse("groups:edit", args=[group.slug])).content.decode()
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]*\bchecked\b', edit)
+    assert set(checked) == {("join_policy", "request"), ("read_access", "members")}
+    client.post(reverse("groups:edit", args=[group.slug]), {"name": "Quiet Room", "kind": "interest",
+                                                            "join_policy": "request", "read_access": "organization"})
+    group.refresh_from_db()
+    assert (group.read_access, group.join_policy) == ("organization", "request")
+    header = client.get(reverse("groups:detail", args=[group.slug])).content.decode()
+    assert "Readable by everyone" in header
+    assert "join by request" in header
+
+
+def test_a_bad_setting_in_the_form_is_a_400_that_changes_nothing(member):
+    client = signed_in_client(member)
+    for data in ({"join_policy": "private"}, {"join_policy": "open", "read_access": "everyone"}):
+        response = client.post(reverse("groups:create"), {"name": "Odd Room", "kind": "interest", **data})
+        assert response.status_code == 400
+    assert not Group.objects.filter(name="Odd Room").exists()
+
+
+def test_admins_filter_groups_by_both_settings_in_the_django_admin(admin, organizer, open_group, request_group):
+    client = signed_in_client(admin)
+    members_only = client.get("/admin/groups/group/", {"read_access__exact": "members"})
+    assert members_only.status_code == 200
+    assert "Book Club" in members_only.content.decode()
+    assert "Python Guild" not in members_only.content.decode()
+    assert client.get(f"/admin/groups/group/{request_group.pk}/change/").status_code == 200
