@@ -247,7 +247,7 @@ LEGACY_VISIBILITY = {
     "request": (Group.ReadAccess.MEMBERS, Group.JoinPolicy.REQUEST),
     "private": (Group.ReadAccess.MEMBERS, Group.JoinPolicy.INVITATION),
 }
-VISIBILITY_OF = {settings: legacy for legacy, settings in LEGACY_VISIBILITY.items()}
+VISIBILITY_OF: dict[tuple[str, str], str] = {settings: legacy for legacy, settings in LEGACY_VISIBILITY.items()}
 
 
 def access_settings(data: dict[str, Any]) -> dict[str, Any]:
