@@ -59,10 +59,6 @@ class Group(models.Model):
         return self.archived_at is not None
 
     @property
-    def is_members_only(self) -> bool:
-        return self.read_access == self.ReadAccess.MEMBERS
-
-    @property
     def is_listed(self) -> bool:
         return rules.is_listed(self.read_access, self.join_policy)
 
