@@ -26,7 +26,7 @@ def people(db):
     games = services.group_create(actor=olga.user, name="Board Games Night", tags=["Board games"],
                                   description="We play **every Friday**.")
     services.membership_join(actor=bo.user, group=games)
-    secret = services.group_create(actor=olga.user, name="Leadership Circle", visibility="private")
+    secret = services.group_create(actor=olga.user, name="Leadership Circle", join_policy="invitation")
     services.thread_create(actor=olga.user, group=secret, title="Confidential reorg", body="Secret plans")
     return {"ana": ana, "bo": bo, "cy": cy}
 

@@ -69,7 +69,7 @@ def open_group(host) -> Group:
 
 @pytest.fixture
 def private_group(host) -> Group:
-    return group_services.group_create(actor=host.user, name="Leadership Circle", visibility=Group.Visibility.PRIVATE)
+    return group_services.group_create(actor=host.user, name="Leadership Circle", join_policy=Group.JoinPolicy.INVITATION)
 
 
 def event_data(**overrides: Any) -> services.EventData:

@@ -99,7 +99,7 @@ def build_world(kind: str, clock: FrozenClock) -> World:
     group, visibility = None, "organization"
     if kind != "public":
         group = group_services.group_create(actor=host.user, name=GROUP,
-                                            visibility="private" if kind == "private" else "open")
+                                            join_policy="invitation" if kind == "private" else "open")
         group_services.membership_invite(actor=host.user, group=group, profile=member)
         group_services.membership_join(actor=member.user, group=group)
         visibility = "group"

@@ -97,4 +97,4 @@ def test_group_only_events_are_answered_by_members(now):
         members = set(Membership.objects.filter(group=event.group, status="active").values_list("profile_id", flat=True))
         answered = set(Rsvp.objects.filter(occurrence__event=event).values_list("profile_id", flat=True))
         assert answered <= members, event.title
-    assert not Event.objects.filter(group__visibility="private", visibility="organization").exists()
+    assert not Event.objects.filter(group__read_access="members", visibility="organization").exists()

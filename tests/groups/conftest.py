@@ -40,9 +40,9 @@ def open_group(organizer) -> Group:
 
 @pytest.fixture
 def request_group(organizer) -> Group:
-    return services.group_create(actor=organizer.user, name="Book Club", visibility=Group.Visibility.REQUEST)
+    return services.group_create(actor=organizer.user, name="Book Club", join_policy=Group.JoinPolicy.REQUEST)
 
 
 @pytest.fixture
 def private_group(organizer) -> Group:
-    return services.group_create(actor=organizer.user, name="Leadership Circle", visibility=Group.Visibility.PRIVATE)
+    return services.group_create(actor=organizer.user, name="Leadership Circle", join_policy=Group.JoinPolicy.INVITATION)

@@ -115,3 +115,36 @@ def test_reactions_need_exactly_one_target(member, open_group, reactions):
     api = api_for(member)
     assert api.request("post", "/api/discussions/reactions", {"kind_id": reactions[0].pk}).status_code == 400
     assert api.request("post", "/api/discussions/reactions", {"kind_id": 999, "thread_id": 1}).status_code == 404
+
+
+def test_who_may_read_and_who_may_join_in_the_api(member):
+    api = api_for(member)
+    created = api.request("post", "/api/groups/", {"name": "Quiet Room", "join_policy": "request"})
+    assert created.status_code == 201
+    assert (created.body["read_access"], created.body["join_policy"], created.body["visibility"]) == (
+        "members", "request", "request")  # by request defaults to members only
+    changed = api.request("patch", "/api/groups/quiet-room", {"read_access": "organization"})
+    assert (changed.body["read_access"], changed.body["join_policy"], changed.body["visibility"]) == (
+        "organization", "request", None)  # no old value says this combination
+    # The deprecated single setting still works, as the pair it stands for.
+    legacy = api.request("post", "/api/groups/", {"name": "Old Client Room", "visibility": "private"})
+    assert (legacy.body["read_access"], legacy.body["join_policy"], legacy.body["visibility"]) == (
+        "members", "invitation", "private")
+    legacy = api.request("patch", "/api/groups/quiet-room", {"visibility": "open"})
+    assert (legacy.body["read_access"], legacy.body["join_policy"]) == ("organization", "open")
+
+
+def test_bad_or_conflicting_access_settings_are_a_clear_4xx_that_changes_nothing(member, open_group):
+    api, organizer = api_for(member), api_for(open_group.created_by)
+    before = db_snapshot()
+    for payload in ({"name": "X", "visibility": "private", "join_policy": "open"},
+                    {"name": "X", "visibility": "request", "read_access": "organization"}):
+        refused = api.request("post", "/api/groups/", payload)
+        assert refused.status_code == 400
+        assert "not both" in refused.body["message"]
+    for payload in ({"name": "X", "join_policy": "private"}, {"name": "X", "read_access": "everyone"},
+                    {"name": "X", "visibility": "secret"}):
+        assert api.request("post", "/api/groups/", payload).status_code == 422
+    assert organizer.request("patch", f"/api/groups/{open_group.slug}",
+                             {"visibility": "private", "read_access": "members"}).status_code == 400
+    assert db_snapshot() == before

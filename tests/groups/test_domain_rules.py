@@ -12,13 +12,15 @@ from courtyard.core.markdown import render_markdown
 from courtyard.groups.domain import rules
 from courtyard.groups.domain.rules import Standing
 
-VISIBILITIES = (rules.OPEN, rules.REQUEST, rules.PRIVATE)
+READ_ACCESS = (rules.MEMBERS, rules.ORGANIZATION)
+JOIN_POLICIES = (rules.OPEN, rules.REQUEST, rules.INVITATION)
 STATUSES = (None, rules.ACTIVE, rules.REQUESTED, rules.INVITED)
 ROLES = (None, rules.MEMBER, rules.MODERATOR, rules.ORGANIZER)
 
 standings = st.builds(
     Standing,
-    visibility=st.sampled_from(VISIBILITIES),
+    read_access=st.sampled_from(READ_ACCESS),
+    join_policy=st.sampled_from(JOIN_POLICIES),
     archived=st.booleans(),
     is_admin=st.booleans(),
     status=st.sampled_from(STATUSES),
@@ -46,17 +48,17 @@ def test_posting_needs_reading_needs_seeing(s: Standing):
 
 @given(standings)
 def test_nobody_writes_in_an_archived_group(s: Standing):
-    archived = Standing(s.visibility, True, s.is_admin, s.status, s.role)
+    archived = Standing(s.read_access, s.join_policy, True, s.is_admin, s.status, s.role)
     for rule in (rules.can_post, rules.can_moderate, rules.can_manage, rules.can_join, rules.can_request):
         assert not rule(archived), rule.__name__
     # ...but it stays readable by whoever could read it before, and admins can still reopen it.
-    assert rules.can_read(archived) == rules.can_read(Standing(s.visibility, False, s.is_admin, s.status, s.role))
+    assert rules.can_read(archived) == rules.can_read(Standing(s.read_access, s.join_policy, False, s.is_admin, s.status, s.role))
     assert rules.can_archive(archived) == s.is_admin
 
 
 @given(standings)
 def test_admins_always_see_and_read(s: Standing):
-    admin = Standing(s.visibility, s.archived, True, s.status, s.role)
+    admin = Standing(s.read_access, s.join_policy, s.archived, True, s.status, s.role)
     assert rules.can_see_group(admin)
     assert rules.can_read(admin)
     assert rules.can_archive(admin)
@@ -70,18 +72,41 @@ def test_only_active_members_post(s: Standing):
 
 
 @given(standings)
-def test_private_groups_do_not_exist_for_outsiders(s: Standing):
-    if s.visibility == rules.PRIVATE and not s.is_admin and s.status in (None, rules.REQUESTED):
+def test_unlisted_groups_do_not_exist_for_outsiders(s: Standing):
+    unlisted = s.read_access == rules.MEMBERS and s.join_policy == rules.INVITATION
+    if unlisted and not s.is_admin and s.status in (None, rules.REQUESTED):
         for rule in ALL_RULES:
             if rule is not rules.can_leave:  # withdrawing one's own (stale) request stays possible
                 assert not rule(s), rule.__name__
 
 
 @given(standings)
-def test_open_and_request_groups_are_readable_by_everyone_signed_in(s: Standing):
-    if s.visibility != rules.PRIVATE:
+def test_organization_readable_groups_are_readable_by_everyone_signed_in(s: Standing):
+    if s.read_access == rules.ORGANIZATION:
         assert rules.can_see_group(s)
         assert rules.can_read(s)
+
+
+@given(standings)
+def test_members_only_content_needs_an_active_membership_whatever_the_join_policy(s: Standing):
+    if s.read_access == rules.MEMBERS:
+        assert rules.can_read(s) == (s.is_member or s.is_admin)
+        # ...while the group itself stays findable (to join or ask to) unless it is by invitation.
+        if s.join_policy != rules.INVITATION:
+            assert rules.can_see_group(s)
+
+
+@given(st.sampled_from(JOIN_POLICIES), st.booleans(), st.sampled_from(STATUSES))
+def test_who_may_join_does_not_depend_on_who_may_read(join_policy: str, archived: bool, status: str | None):
+    members, everyone = (Standing(read, join_policy, archived, status=status) for read in READ_ACCESS)
+    for rule in (rules.can_join, rules.can_request, rules.can_leave):
+        assert rule(members) == rule(everyone), rule.__name__
+
+
+def test_by_request_defaults_to_members_only():
+    assert rules.default_read_access(rules.REQUEST) == rules.MEMBERS
+    assert rules.default_read_access(rules.INVITATION) == rules.MEMBERS
+    assert rules.default_read_access(rules.OPEN) == rules.ORGANIZATION
 
 
 @given(standings)
@@ -105,24 +130,38 @@ def test_rules_are_pure(s: Standing):
     assert [rule(s) for rule in ALL_RULES] == [rule(s) for rule in ALL_RULES]
 
 
-def active(visibility: str = rules.OPEN, role: str = rules.MEMBER, archived: bool = False) -> Standing:
-    return Standing(visibility, archived, status=rules.ACTIVE, role=role)
+ORG_OPEN = (rules.ORGANIZATION, rules.OPEN)
+ORG_REQUEST = (rules.ORGANIZATION, rules.REQUEST)
+ORG_INVITATION = (rules.ORGANIZATION, rules.INVITATION)
+MEMBERS_OPEN = (rules.MEMBERS, rules.OPEN)
+MEMBERS_REQUEST = (rules.MEMBERS, rules.REQUEST)
+PRIVATE = (rules.MEMBERS, rules.INVITATION)  # members only, by invitation: unlisted
+
+
+def active(settings: tuple[str, str] = ORG_OPEN, role: str = rules.MEMBER, archived: bool = False) -> Standing:
+    return Standing(*settings, archived, status=rules.ACTIVE, role=role)
 
 
 @pytest.mark.parametrize(
     ("standing", "see", "read", "post", "moderate", "manage"),
     [
-        (Standing(rules.OPEN, False), True, True, False, False, False),
-        (Standing(rules.REQUEST, False), True, True, False, False, False),
-        (Standing(rules.PRIVATE, False), False, False, False, False, False),
-        (Standing(rules.PRIVATE, False, status=rules.INVITED, role=rules.MEMBER), True, False, False, False, False),
-        (Standing(rules.PRIVATE, False, status=rules.REQUESTED, role=rules.ORGANIZER), False, False, False, False, False),
-        (active(rules.PRIVATE), True, True, True, False, False),
-        (active(rules.PRIVATE, rules.MODERATOR), True, True, True, True, False),
-        (active(rules.PRIVATE, rules.ORGANIZER), True, True, True, True, True),
-        (active(rules.OPEN, rules.ORGANIZER, archived=True), True, True, False, False, False),
-        (Standing(rules.PRIVATE, False, is_admin=True), True, True, False, True, True),
-        (Standing(rules.PRIVATE, True, is_admin=True), True, True, False, False, False),
+        (Standing(*ORG_OPEN, False), True, True, False, False, False),
+        (Standing(*ORG_REQUEST, False), True, True, False, False, False),
+        (Standing(*ORG_INVITATION, False), True, True, False, False, False),
+        (Standing(*MEMBERS_OPEN, False), True, False, False, False, False),
+        (Standing(*MEMBERS_REQUEST, False), True, False, False, False, False),
+        (Standing(*MEMBERS_REQUEST, False, status=rules.REQUESTED), True, False, False, False, False),
+        (Standing(*PRIVATE, False), False, False, False, False, False),
+        (Standing(*PRIVATE, False, status=rules.INVITED, role=rules.MEMBER), True, False, False, False, False),
+        (Standing(*PRIVATE, False, status=rules.REQUESTED, role=rules.ORGANIZER), False, False, False, False, False),
+        (active(PRIVATE), True, True, True, False, False),
+        (active(MEMBERS_REQUEST), True, True, True, False, False),
+        (active(PRIVATE, rules.MODERATOR), True, True, True, True, False),
+        (active(PRIVATE, rules.ORGANIZER), True, True, True, True, True),
+        (active(ORG_OPEN, rules.ORGANIZER, archived=True), True, True, False, False, False),
+        (Standing(*PRIVATE, False, is_admin=True), True, True, False, True, True),
+        (Standing(*MEMBERS_REQUEST, False, is_admin=True), True, True, False, True, True),
+        (Standing(*PRIVATE, True, is_admin=True), True, True, False, False, False),
     ],
 )
 def test_the_table(standing, see, read, post, moderate, manage):
@@ -134,17 +173,21 @@ def test_the_table(standing, see, read, post, moderate, manage):
 
 
 def test_joining_requesting_and_leaving():
-    assert rules.can_join(Standing(rules.OPEN, False))
-    assert not rules.can_join(Standing(rules.REQUEST, False))
-    assert rules.can_join(Standing(rules.REQUEST, False, status=rules.INVITED))
-    assert rules.can_join(Standing(rules.PRIVATE, False, status=rules.INVITED))
-    assert not rules.can_join(Standing(rules.PRIVATE, False, is_admin=True))
-    assert rules.can_request(Standing(rules.REQUEST, False))
-    assert not rules.can_request(Standing(rules.REQUEST, False, status=rules.REQUESTED))
-    assert not rules.can_request(Standing(rules.OPEN, False))
-    assert rules.can_leave(Standing(rules.OPEN, True, status=rules.ACTIVE))
-    assert rules.can_leave(Standing(rules.REQUEST, False, status=rules.REQUESTED))
-    assert not rules.can_leave(Standing(rules.OPEN, False))
+    assert rules.can_join(Standing(*ORG_OPEN, False))
+    assert rules.can_join(Standing(*MEMBERS_OPEN, False))
+    assert not rules.can_join(Standing(*MEMBERS_REQUEST, False))
+    assert not rules.can_join(Standing(*ORG_INVITATION, False))
+    assert rules.can_join(Standing(*MEMBERS_REQUEST, False, status=rules.INVITED))
+    assert rules.can_join(Standing(*PRIVATE, False, status=rules.INVITED))
+    assert not rules.can_join(Standing(*PRIVATE, False, is_admin=True))
+    assert rules.can_request(Standing(*MEMBERS_REQUEST, False))
+    assert rules.can_request(Standing(*ORG_REQUEST, False))
+    assert not rules.can_request(Standing(*MEMBERS_REQUEST, False, status=rules.REQUESTED))
+    assert not rules.can_request(Standing(*ORG_OPEN, False))
+    assert not rules.can_request(Standing(*ORG_INVITATION, False))
+    assert rules.can_leave(Standing(*ORG_OPEN, True, status=rules.ACTIVE))
+    assert rules.can_leave(Standing(*MEMBERS_REQUEST, False, status=rules.REQUESTED))
+    assert not rules.can_leave(Standing(*ORG_OPEN, False))
 
 
 @pytest.mark.parametrize(("name", "slug"), [("Python Guild", "python-guild"), ("  Ça va?! ", "a-va"), ("new", "new-group"),

@@ -1,11 +1,18 @@
-"""The groups permission matrix: every groups URL, as six people, on four kinds of group.
+"""The groups permission matrix: every groups URL, as six people, on seven kinds of group.
 
 People: anonymous; an *outsider* (signed in, not a member); a *member*; a *moderator*; an *organizer*;
-a community *admin* who is not a member. Groups: open, request-to-join, private, and archived (an open
-group an admin archived). The expected outcomes are written out by hand, row by row, from the product rules:
+a community *admin* who is not a member. Groups: each of the six combinations of who may read (members
+only, or the whole organization) and who may join (anyone, by request, by invitation), and archived (an
+organization-readable open group an admin archived). The expected outcomes are written out by hand, row by
+row, from the product rules:
 
-- a private group, and everything in it, is a 404 for outsiders (no existence leak, not even its name);
-- open and request-to-join groups are readable by every signed-in member of the organization;
+- a members-only group joined by invitation, and everything in it, is a 404 for outsiders (no existence
+  leak, not even its name);
+- the other members-only groups are listed (their page shows name, description, size and how to join), but
+  their discussions, replies, library and member list are the same 404 for outsiders;
+- organization-readable groups are readable by every signed-in member of the organization, however one joins;
+- who may join is the join policy alone: anyone joins an open group, people ask to join a by-request group,
+  only those invited join a by-invitation group;
 - only active members post, reply, react and add resources (admins too must join first);
 - moderators (and organizers, and admins) pin, lock, delete and restore others' posts; only the author
   edits their own words;
@@ -39,7 +46,17 @@ from tests.helpers import db_snapshot
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "outsider", "member", "moderator", "organizer", "admin")
-KINDS = ("open", "request", "private", "archived")
+# Who may read + who may join. "members+invitation" is what used to be called a private group.
+KINDS = ("org+open", "org+request", "org+invitation", "members+open", "members+request", "members+invitation",
+         "archived")
+SETTINGS = {
+    "org+open": ("organization", "open"), "org+request": ("organization", "request"),
+    "org+invitation": ("organization", "invitation"), "members+open": ("members", "open"),
+    "members+request": ("members", "request"), "members+invitation": ("members", "invitation"),
+    "archived": ("organization", "open"),
+}
+MEMBERS_ONLY = tuple(kind for kind in KINDS if SETTINGS[kind][0] == "members")
+UNLISTED = ("members+invitation",)
 L = "login"  # a redirect to the sign-in page
 
 # Every groups URL pattern; tests/test_permissions.py checks that this list is the URLconf's.
@@ -60,7 +77,10 @@ GROUP_ROUTES = {
 
 GROUP_NAME = "Harbour Circle"
 THREAD_TITLE = "Quarterly harbour plans"
-SECRETS = (GROUP_NAME, THREAD_TITLE, "Harbour map", "Where do we sail")
+# What a members-only group's outsiders must never read (the group's name and description they may)...
+CONTENT_SECRETS = (THREAD_TITLE, "Harbour map", "Where do we sail", "North, to the islands", "Mia Member", "Pat Poster")
+# ...and of an unlisted group not even its name.
+SECRETS = (GROUP_NAME, *CONTENT_SECRETS)
 
 
 @dataclasses.dataclass
@@ -110,8 +130,8 @@ def build_world(kind: str) -> World:
         "guest": make_profile(email="gina.guest@example.com", full_name="Gina Guest"),
     }
     organizer = people["organizer"]
-    visibility = {"open": "open", "request": "request", "private": "private", "archived": "open"}[kind]
-    group = services.group_create(actor=organizer.user, name=GROUP_NAME, visibility=visibility,
+    read_access, join_policy = SETTINGS[kind]
+    group = services.group_create(actor=organizer.user, name=GROUP_NAME, read_access=read_access, join_policy=join_policy,
                                   description="Boats and *plans*", tags=["Sailing"])
     _add_member(group, organizer, people["moderator"], Membership.Role.MODERATOR)
     _add_member(group, organizer, people["member"])
@@ -182,112 +202,174 @@ def thread_of(w: World) -> int:
     return w.thread.pk
 
 
-#  Outcome rows, each written once and shared by the URLs that follow the same rule.
-#                     anon outsider member mod organizer admin
-READ = {
-    "open":     (L, 200, 200, 200, 200, 200),
-    "request":  (L, 200, 200, 200, 200, 200),
-    "private":  (L, 404, 200, 200, 200, 200),
-    "archived": (L, 200, 200, 200, 200, 200),
+#  Outcome rows, each written once and shared by the URLs that follow the same rule. Three kinds of
+#  outsider rows recur: an organization-readable group (content readable, writing refused: 403), a listed
+#  members-only group (the group answers, its content is a 404) and the unlisted group (everything a 404).
+#                               anon outsider member mod organizer admin
+GROUP_PAGE = {  # the group's own page: name, description, size, how to join; its content only for readers
+    "org+open":           (L, 200, 200, 200, 200, 200),
+    "org+request":        (L, 200, 200, 200, 200, 200),
+    "org+invitation":     (L, 200, 200, 200, 200, 200),
+    "members+open":       (L, 200, 200, 200, 200, 200),
+    "members+request":    (L, 200, 200, 200, 200, 200),
+    "members+invitation": (L, 404, 200, 200, 200, 200),
+    "archived":           (L, 200, 200, 200, 200, 200),
+}
+READ = {  # discussions, replies, histories, the library, downloads and the member list
+    "org+open":           (L, 200, 200, 200, 200, 200),
+    "org+request":        (L, 200, 200, 200, 200, 200),
+    "org+invitation":     (L, 200, 200, 200, 200, 200),
+    "members+open":       (L, 404, 200, 200, 200, 200),
+    "members+request":    (L, 404, 200, 200, 200, 200),
+    "members+invitation": (L, 404, 200, 200, 200, 200),
+    "archived":           (L, 200, 200, 200, 200, 200),
 }
 POST_PAGE = {  # only active members write; nobody in an archived group
-    "open":     (L, 403, 200, 200, 200, 403),
-    "request":  (L, 403, 200, 200, 200, 403),
-    "private":  (L, 404, 200, 200, 200, 403),
-    "archived": (L, 403, 403, 403, 403, 403),
+    "org+open":           (L, 403, 200, 200, 200, 403),
+    "org+request":        (L, 403, 200, 200, 200, 403),
+    "org+invitation":     (L, 403, 200, 200, 200, 403),
+    "members+open":       (L, 404, 200, 200, 200, 403),
+    "members+request":    (L, 404, 200, 200, 200, 403),
+    "members+invitation": (L, 404, 200, 200, 200, 403),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 POST_WRITE = {
-    "open":     (L, 403, 302, 302, 302, 403),
-    "request":  (L, 403, 302, 302, 302, 403),
-    "private":  (L, 404, 302, 302, 302, 403),
-    "archived": (L, 403, 403, 403, 403, 403),
+    "org+open":           (L, 403, 302, 302, 302, 403),
+    "org+request":        (L, 403, 302, 302, 302, 403),
+    "org+invitation":     (L, 403, 302, 302, 302, 403),
+    "members+open":       (L, 404, 302, 302, 302, 403),
+    "members+request":    (L, 404, 302, 302, 302, 403),
+    "members+invitation": (L, 404, 302, 302, 302, 403),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 AUTHOR_PAGE = {  # the member's own thread or reply: only they edit it; moderators remove, never rewrite
-    "open":     (L, 403, 200, 403, 403, 403),
-    "request":  (L, 403, 200, 403, 403, 403),
-    "private":  (L, 404, 200, 403, 403, 403),
-    "archived": (L, 403, 403, 403, 403, 403),
+    "org+open":           (L, 403, 200, 403, 403, 403),
+    "org+request":        (L, 403, 200, 403, 403, 403),
+    "org+invitation":     (L, 403, 200, 403, 403, 403),
+    "members+open":       (L, 404, 200, 403, 403, 403),
+    "members+request":    (L, 404, 200, 403, 403, 403),
+    "members+invitation": (L, 404, 200, 403, 403, 403),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 AUTHOR_WRITE = {
-    "open":     (L, 403, 302, 403, 403, 403),
-    "request":  (L, 403, 302, 403, 403, 403),
-    "private":  (L, 404, 302, 403, 403, 403),
-    "archived": (L, 403, 403, 403, 403, 403),
+    "org+open":           (L, 403, 302, 403, 403, 403),
+    "org+request":        (L, 403, 302, 403, 403, 403),
+    "org+invitation":     (L, 403, 302, 403, 403, 403),
+    "members+open":       (L, 404, 302, 403, 403, 403),
+    "members+request":    (L, 404, 302, 403, 403, 403),
+    "members+invitation": (L, 404, 302, 403, 403, 403),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 DELETE_OWN = {  # the member deletes their own words; moderators may delete them too
-    "open":     (L, 403, 302, 302, 302, 302),
-    "request":  (L, 403, 302, 302, 302, 302),
-    "private":  (L, 404, 302, 302, 302, 302),
-    "archived": (L, 403, 403, 403, 403, 403),
+    "org+open":           (L, 403, 302, 302, 302, 302),
+    "org+request":        (L, 403, 302, 302, 302, 302),
+    "org+invitation":     (L, 403, 302, 302, 302, 302),
+    "members+open":       (L, 404, 302, 302, 302, 302),
+    "members+request":    (L, 404, 302, 302, 302, 302),
+    "members+invitation": (L, 404, 302, 302, 302, 302),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 MODERATE = {  # pin, lock, accept for the asker, delete others' posts
-    "open":     (L, 403, 403, 302, 302, 302),
-    "request":  (L, 403, 403, 302, 302, 302),
-    "private":  (L, 404, 403, 302, 302, 302),
-    "archived": (L, 403, 403, 403, 403, 403),
+    "org+open":           (L, 403, 403, 302, 302, 302),
+    "org+request":        (L, 403, 403, 302, 302, 302),
+    "org+invitation":     (L, 403, 403, 302, 302, 302),
+    "members+open":       (L, 404, 403, 302, 302, 302),
+    "members+request":    (L, 404, 403, 302, 302, 302),
+    "members+invitation": (L, 404, 403, 302, 302, 302),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 RESTORE = {  # deleted things exist only for those who can moderate
-    "open":     (L, 404, 404, 302, 302, 302),
-    "request":  (L, 404, 404, 302, 302, 302),
-    "private":  (L, 404, 404, 302, 302, 302),
-    "archived": (L, 404, 404, 404, 404, 404),
+    "org+open":           (L, 404, 404, 302, 302, 302),
+    "org+request":        (L, 404, 404, 302, 302, 302),
+    "org+invitation":     (L, 404, 404, 302, 302, 302),
+    "members+open":       (L, 404, 404, 302, 302, 302),
+    "members+request":    (L, 404, 404, 302, 302, 302),
+    "members+invitation": (L, 404, 404, 302, 302, 302),
+    "archived":           (L, 404, 404, 404, 404, 404),
 }
 SEE_DELETED = {
-    "open":     (L, 404, 404, 200, 200, 200),
-    "request":  (L, 404, 404, 200, 200, 200),
-    "private":  (L, 404, 404, 200, 200, 200),
-    "archived": (L, 404, 404, 404, 404, 404),
+    "org+open":           (L, 404, 404, 200, 200, 200),
+    "org+request":        (L, 404, 404, 200, 200, 200),
+    "org+invitation":     (L, 404, 404, 200, 200, 200),
+    "members+open":       (L, 404, 404, 200, 200, 200),
+    "members+request":    (L, 404, 404, 200, 200, 200),
+    "members+invitation": (L, 404, 404, 200, 200, 200),
+    "archived":           (L, 404, 404, 404, 404, 404),
 }
-MANAGE = {  # invite, approve, decline, change roles, remove
-    "open":     (L, 403, 403, 403, 302, 302),
-    "request":  (L, 403, 403, 403, 302, 302),
-    "private":  (L, 404, 403, 403, 302, 302),
-    "archived": (L, 403, 403, 403, 403, 403),
+MANAGE = {  # invite, approve, decline, change roles, remove: the group answers whoever may see it
+    "org+open":           (L, 403, 403, 403, 302, 302),
+    "org+request":        (L, 403, 403, 403, 302, 302),
+    "org+invitation":     (L, 403, 403, 403, 302, 302),
+    "members+open":       (L, 403, 403, 403, 302, 302),
+    "members+request":    (L, 403, 403, 403, 302, 302),
+    "members+invitation": (L, 404, 403, 403, 302, 302),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 EDIT_GROUP_PAGE = {  # the group's editor does not exist for those who cannot manage
-    "open":     (L, 404, 404, 404, 200, 200),
-    "request":  (L, 404, 404, 404, 200, 200),
-    "private":  (L, 404, 404, 404, 200, 200),
-    "archived": (L, 404, 404, 404, 404, 404),
+    "org+open":           (L, 404, 404, 404, 200, 200),
+    "org+request":        (L, 404, 404, 404, 200, 200),
+    "org+invitation":     (L, 404, 404, 404, 200, 200),
+    "members+open":       (L, 404, 404, 404, 200, 200),
+    "members+request":    (L, 404, 404, 404, 200, 200),
+    "members+invitation": (L, 404, 404, 404, 200, 200),
+    "archived":           (L, 404, 404, 404, 404, 404),
 }
 EDIT_GROUP = {
-    "open":     (L, 404, 404, 404, 302, 302),
-    "request":  (L, 404, 404, 404, 302, 302),
-    "private":  (L, 404, 404, 404, 302, 302),
-    "archived": (L, 404, 404, 404, 404, 404),
+    "org+open":           (L, 404, 404, 404, 302, 302),
+    "org+request":        (L, 404, 404, 404, 302, 302),
+    "org+invitation":     (L, 404, 404, 404, 302, 302),
+    "members+open":       (L, 404, 404, 404, 302, 302),
+    "members+request":    (L, 404, 404, 404, 302, 302),
+    "members+invitation": (L, 404, 404, 404, 302, 302),
+    "archived":           (L, 404, 404, 404, 404, 404),
 }
 ARCHIVE = {  # admins archive, and reopen an archived group
-    "open":     (L, 403, 403, 403, 403, 302),
-    "request":  (L, 403, 403, 403, 403, 302),
-    "private":  (L, 404, 403, 403, 403, 302),
-    "archived": (L, 403, 403, 403, 403, 302),
+    "org+open":           (L, 403, 403, 403, 403, 302),
+    "org+request":        (L, 403, 403, 403, 403, 302),
+    "org+invitation":     (L, 403, 403, 403, 403, 302),
+    "members+open":       (L, 403, 403, 403, 403, 302),
+    "members+request":    (L, 403, 403, 403, 403, 302),
+    "members+invitation": (L, 404, 403, 403, 403, 302),
+    "archived":           (L, 403, 403, 403, 403, 302),
 }
-JOIN = {  # open groups take anyone; members already in get a harmless no-op
-    "open":     (L, 302, 302, 302, 302, 302),
-    "request":  (L, 403, 302, 302, 302, 403),
-    "private":  (L, 404, 302, 302, 302, 403),
-    "archived": (L, 403, 302, 302, 302, 403),
+JOIN = {  # open groups take anyone, whoever may read them; members already in get a harmless no-op
+    "org+open":           (L, 302, 302, 302, 302, 302),
+    "org+request":        (L, 403, 302, 302, 302, 403),
+    "org+invitation":     (L, 403, 302, 302, 302, 403),
+    "members+open":       (L, 302, 302, 302, 302, 302),
+    "members+request":    (L, 403, 302, 302, 302, 403),
+    "members+invitation": (L, 404, 302, 302, 302, 403),
+    "archived":           (L, 403, 302, 302, 302, 403),
 }
-ASK_TO_JOIN = {
-    "open":     (L, 403, 403, 403, 403, 403),
-    "request":  (L, 302, 403, 403, 403, 302),
-    "private":  (L, 404, 403, 403, 403, 403),
-    "archived": (L, 403, 403, 403, 403, 403),
+ASK_TO_JOIN = {  # only by-request groups take requests, whoever may read them
+    "org+open":           (L, 403, 403, 403, 403, 403),
+    "org+request":        (L, 302, 403, 403, 403, 302),
+    "org+invitation":     (L, 403, 403, 403, 403, 403),
+    "members+open":       (L, 403, 403, 403, 403, 403),
+    "members+request":    (L, 302, 403, 403, 403, 302),
+    "members+invitation": (L, 404, 403, 403, 403, 403),
+    "archived":           (L, 403, 403, 403, 403, 403),
 }
 LEAVE = {  # the only organizer cannot leave (409); leaving a group one is not in is a no-op
-    "open":     (L, 302, 302, 302, 409, 302),
-    "request":  (L, 302, 302, 302, 409, 302),
-    "private":  (L, 404, 302, 302, 409, 302),
-    "archived": (L, 302, 302, 302, 409, 302),
+    "org+open":           (L, 302, 302, 302, 409, 302),
+    "org+request":        (L, 302, 302, 302, 409, 302),
+    "org+invitation":     (L, 302, 302, 302, 409, 302),
+    "members+open":       (L, 302, 302, 302, 409, 302),
+    "members+request":    (L, 302, 302, 302, 409, 302),
+    "members+invitation": (L, 404, 302, 302, 409, 302),
+    "archived":           (L, 302, 302, 302, 409, 302),
 }
 MUTE = {  # a personal setting of members, also in an archived group
-    "open":     (L, 403, 302, 302, 302, 403),
-    "request":  (L, 403, 302, 302, 302, 403),
-    "private":  (L, 404, 302, 302, 302, 403),
-    "archived": (L, 403, 302, 302, 302, 403),
+    "org+open":           (L, 403, 302, 302, 302, 403),
+    "org+request":        (L, 403, 302, 302, 302, 403),
+    "org+invitation":     (L, 403, 302, 302, 302, 403),
+    "members+open":       (L, 403, 302, 302, 302, 403),
+    "members+request":    (L, 403, 302, 302, 302, 403),
+    "members+invitation": (L, 404, 302, 302, 302, 403),
+    "archived":           (L, 403, 302, 302, 302, 403),
 }
-SIGNED_IN = {"open": (L, 200, 200, 200, 200, 200)}
-SIGNED_IN_WRITE = {"open": (L, 302, 302, 302, 302, 302)}
+SIGNED_IN = {"org+open": (L, 200, 200, 200, 200, 200)}
+SIGNED_IN_WRITE = {"org+open": (L, 302, 302, 302, 302, 302)}
 ALL_KINDS_MEMBERS_NOOP = dict.fromkeys(KINDS, ("member", "moderator", "organizer"))
 
 
@@ -297,14 +379,15 @@ CASES = [
     Case("browse search", "get", lambda w: reverse("groups:browse") + "?q=harbour", SIGNED_IN),
     Case("create page", "get", lambda w: reverse("groups:create"), SIGNED_IN),
     Case("create group", "post", lambda w: reverse("groups:create"), SIGNED_IN_WRITE,
-         data=lambda w: {"name": "Fresh Runners", "kind": "interest", "visibility": "open", "description": "Run",
+         data=lambda w: {"name": "Fresh Runners", "kind": "interest", "join_policy": "request", "description": "Run",
                          "tags": "Running"}),
     Case("mention suggestions", "get", lambda w: reverse("groups:mention_suggestions") + "?q=hi @mi", SIGNED_IN),
     # --- the group --------------------------------------------------------------------------------
-    Case("group page", "get", slug_url("detail"), READ),
+    Case("group page", "get", slug_url("detail"), GROUP_PAGE),
     Case("edit page", "get", slug_url("edit"), EDIT_GROUP_PAGE),
     Case("edit group", "post", slug_url("edit"), EDIT_GROUP,
-         data=lambda w: {"name": "Harbour Circle renamed", "kind": "team", "visibility": w.group.visibility,
+         data=lambda w: {"name": "Harbour Circle renamed", "kind": "team", "join_policy": w.group.join_policy,
+                         "read_access": w.group.read_access,
                          "description": "New words", "tags": "Sailing, Boats"}),
     Case("archive or reopen", "post", slug_url("archive"), ARCHIVE,
          data=lambda w: {"archived": "0" if w.kind == "archived" else "1"}),
@@ -387,9 +470,10 @@ def check_cell(world: World, case: Case, role: str, expected: int | str, before:
             problems.append(f"{role}: a refused request (or a read) sent notifications {sent}")
     elif role not in case.noop.get(world.kind, ()) and after == before:
         problems.append(f"{role}: an allowed write changed nothing")
-    if world.kind == "private" and role in ("anonymous", "outsider"):
+    if world.kind in MEMBERS_ONLY and role in ("anonymous", "outsider"):
         body = response.content.decode(errors="replace")
-        problems += [f"{role}: the private group leaks {s!r} ({status})" for s in SECRETS if s in body]
+        secrets = SECRETS if world.kind in UNLISTED else CONTENT_SECRETS
+        problems += [f"{role}: the {world.kind} group leaks {s!r} ({status})" for s in secrets if s in body]
     return problems
 
 
@@ -422,7 +506,7 @@ def test_the_matrix_covers_every_groups_route():
 
 
 def test_private_group_is_missing_from_browse_for_outsiders(world_of):
-    world = world_of("private")
+    world = world_of("members+invitation")
     for role, visible in (("outsider", False), ("member", True), ("admin", True)):
         for url in (reverse("groups:browse"), reverse("groups:browse") + "?q=harbour"):
             html = world.clients[role].get(url).content.decode()
@@ -440,7 +524,7 @@ def test_private_group_is_missing_from_browse_for_outsiders(world_of):
 
 
 def test_locked_thread_takes_replies_from_moderators_only(world_of):
-    world = world_of("open")
+    world = world_of("org+open")
     services.thread_moderate(actor=world.profiles["moderator"].user, thread=world.thread, locked=True)
     url = reverse("groups:thread", args=[world.group.slug, world.thread.pk])
     before = db_snapshot()
@@ -489,7 +573,7 @@ ID_ROUTES: list[tuple[str, str, Callable[[World, str], str], Callable[[World, st
 
 def test_bad_ids_are_404_not_500(world_of, sent):
     """Whoever asks (the organizer and an admin, who could act on real ones), a bad id is a 404 that changes nothing."""
-    world = world_of("open")
+    world = world_of("org+open")
     before = db_snapshot()
     for role in ("organizer", "admin"):
         client = world.clients[role]
@@ -503,7 +587,7 @@ def test_bad_ids_are_404_not_500(world_of, sent):
 
 
 def test_unknown_history_kind_and_unknown_group_are_404(world_of):
-    world = world_of("open")
+    world = world_of("org+open")
     client = world.clients["admin"]
     slug = world.group.slug
     assert client.get(reverse("groups:history", args=[slug, "groups", world.thread.pk])).status_code == 404
@@ -517,7 +601,7 @@ def test_unknown_history_kind_and_unknown_group_are_404(world_of):
 def test_objects_reached_through_another_groups_slug_are_404(world_of, sent):
     """A thread, reply, resource or membership of one group addressed under another group's slug is a 404, even
     for an admin who may act on both groups, and even when the slug is of a group the thread's reply is not in."""
-    w = world_of("open")
+    w = world_of("org+open")
     other = services.group_create(actor=w.profiles["organizer"].user, name="Other Guild")
     question = services.thread_create(actor=w.profiles["organizer"].user, group=other, title="Q", body="?",
                                       is_question=True)

@@ -128,7 +128,8 @@ def test_browse_page(people, n, django_assert_num_queries):
     member.interests.set([])
     for i in range(n):
         group = services.group_create(actor=people["organizer"].user, name=f"Club {next(_names)}",
-                                      visibility=("open", "request", "private")[i % 3], tags=["Chess", f"Tag {i}"])
+                                      read_access=("organization", "members")[i % 2],
+                                      join_policy=("open", "request", "invitation")[i % 3], tags=["Chess", f"Tag {i}"])
         if i % 2:
             add_members(group, [member])
     people_tag = group.tags.first()

@@ -32,7 +32,7 @@ def seed(people_seed: int = 7, groups_seed: int = 11) -> Any:
 
 def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     groups = list(
-        Group.objects.order_by("name").values_list("name", "slug", "kind", "visibility", "member_count", "thread_count")
+        Group.objects.order_by("name").values_list("name", "slug", "kind", "read_access", "join_policy", "member_count", "thread_count")
     )
     threads = list(
         Thread.objects.order_by("created_at", "title").values_list(
@@ -114,11 +114,11 @@ def models_f(name: str) -> Any:
 def test_kinds_visibilities_and_moderation_are_all_there(seeded):
     groups = Group.objects.all()
     assert {g.kind for g in groups} == set(Group.Kind.values)
-    assert groups.filter(visibility=Group.Visibility.PRIVATE).count() >= 1
-    assert groups.filter(visibility=Group.Visibility.REQUEST).count() >= 1
+    combinations = set(groups.values_list("read_access", "join_policy"))
+    assert combinations == {(read, join) for read in Group.ReadAccess.values for join in Group.JoinPolicy.values}
     assert groups.filter(archived_at__isnull=False).count() == 1
-    assert Membership.objects.filter(status=Membership.Status.REQUESTED, group__visibility="request").exists()
-    assert Membership.objects.filter(status=Membership.Status.INVITED, group__visibility="private").exists()
+    assert Membership.objects.filter(status=Membership.Status.REQUESTED, group__join_policy="request").exists()
+    assert Membership.objects.filter(status=Membership.Status.INVITED, group__join_policy="invitation").exists()
     for group in groups:
         assert group.memberships.filter(role=Membership.Role.ORGANIZER, status=Membership.Status.ACTIVE).exists()
     assert Membership.objects.filter(role=Membership.Role.MODERATOR).exists()

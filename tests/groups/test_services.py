@@ -184,3 +184,64 @@ def test_posting_is_rate_limited_and_nothing_is_saved_when_refused(open_group, o
         services.thread_create(actor=organizer.user, group=open_group, title="One too many", body="b")
     assert refused.value.status == 429
     assert not Thread.objects.filter(title="One too many").exists()
+
+
+# --- Who may read and who may join -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("join_policy", "read_access"), [("open", "organization"), ("request", "members"),
+                                                          ("invitation", "members")])
+def test_who_may_read_defaults_to_members_only_unless_anyone_may_join(organizer, join_policy, read_access):
+    group = services.group_create(actor=organizer.user, name="Quiet Room", join_policy=join_policy)
+    assert (group.read_access, group.join_policy) == (read_access, join_policy)
+    chosen = services.group_create(actor=organizer.user, name="Loud Room", join_policy=join_policy,
+                                   read_access="organization")
+    assert chosen.read_access == "organization"
+
+
+@pytest.mark.parametrize("fields", [{"join_policy": "private"}, {"join_policy": ""}, {"read_access": "everyone"},
+                                    {"read_access": ""}, {"kind": "club"}])
+def test_unknown_settings_are_refused_and_change_nothing(organizer, open_group, fields):
+    from tests.helpers import db_snapshot
+
+    before = db_snapshot()
+    with pytest.raises(ApplicationError) as refused:
+        services.group_create(actor=organizer.user, name="Odd Group", **fields)
+    assert refused.value.code == "invalid_choice"
+    with pytest.raises(ApplicationError):
+        services.group_update(actor=organizer.user, group=open_group, data={"name": "Renamed", **fields})
+    assert db_snapshot() == before
+
+
+def test_changing_who_may_read_keeps_who_may_join_and_is_audited(organizer, request_group):
+    from courtyard.core.models import AuditEntry
+
+    services.group_update(actor=organizer.user, group=request_group, data={"read_access": "organization"})
+    request_group.refresh_from_db()
+    assert (request_group.read_access, request_group.join_policy) == ("organization", "request")
+    services.group_update(actor=organizer.user, group=request_group, data={"join_policy": "invitation",
+                                                                          "read_access": None})
+    request_group.refresh_from_db()
+    assert (request_group.read_access, request_group.join_policy) == ("organization", "invitation")
+    audited = [e.data["fields"] for e in AuditEntry.objects.filter(action="groups.group.updated").order_by("id")]
+    assert audited == [["read_access"], ["join_policy"]]
+
+
+def test_mentions_and_replies_reach_only_those_who_may_read(organizer, member, other_member, sent):
+    """An outsider @mentioned in a members-only group, or an author who left it, hears nothing of it."""
+    group = services.group_create(actor=organizer.user, name="Inner Circle", join_policy="request")
+    services.membership_invite(actor=organizer.user, group=group, profile=member)
+    services.membership_join(actor=member.user, group=group)
+    handle = other_member.user.email.split("@")[0]
+    thread = services.thread_create(actor=member.user, group=group, title="Plans", body=f"Hi @{handle} and @olga.org",
+                                    is_question=True)
+    assert {c["recipient"] for c in sent if c["kind"] == "mention"} == {organizer.user}
+    own_answer = services.post_create(actor=member.user, thread=thread, body="I answer myself")
+    services.membership_leave(actor=member.user, group=group)
+    sent.clear()
+    services.post_create(actor=organizer.user, thread=thread, body=f"Answer, @{handle}")
+    services.thread_accept_answer(actor=organizer.user, thread=thread, post=own_answer)
+    assert sent == []
+    services.group_update(actor=organizer.user, group=group, data={"read_access": "organization"})
+    services.post_create(actor=organizer.user, thread=thread, body=f"Now you may read it, @{handle}")
+    assert {(c["recipient"], c["kind"]) for c in sent} == {(other_member.user, "mention"), (member.user, "reply_to_thread")}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -37,10 +39,10 @@ def test_browse_search_and_suggestions(member, open_group, request_group, privat
 def test_create_group_keeps_the_draft_on_error(member, open_group):
     client = signed_in_client(member)
     response = client.post(reverse("groups:create"), {"name": "Python Guild", "kind": "interest",
-                                                      "visibility": "open", "description": "My long text"})
+                                                      "join_policy": "open", "description": "My long text"})
     assert response.status_code == 400
     assert "My long text" in response.content.decode()
-    response = client.post(reverse("groups:create"), {"name": "Runners", "kind": "interest", "visibility": "open",
+    response = client.post(reverse("groups:create"), {"name": "Runners", "kind": "interest", "join_policy": "open",
                                                       "description": "We run", "tags": "Running"})
     group = Group.objects.get(name="Runners")
     assert response.status_code == 302
@@ -178,7 +180,7 @@ def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removabl
     from tests.helpers import image_upload
 
     client = signed_in_client(organizer)
-    data = {"name": open_group.name, "kind": "interest", "visibility": "open", "description": "x",
+    data = {"name": open_group.name, "kind": "interest", "join_policy": "open", "description": "x",
             "cover": image_upload("cover.png", size=(1600, 900))}
     assert client.post(reverse("groups:edit", args=[open_group.slug]), data).status_code == 302
     open_group.refresh_from_db()
@@ -187,7 +189,7 @@ def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removabl
     url = reverse("media", args=[open_group.cover.name])
     assert signed_in_client(member).get(url).status_code == 200
     assert f'src="{url}"' in signed_in_client(member).get(reverse("groups:detail", args=[open_group.slug])).content.decode()
-    private = {"name": private_group.name, "kind": "interest", "visibility": "private", "description": "",
+    private = {"name": private_group.name, "kind": "interest", "join_policy": "invitation", "read_access": "members", "description": "",
                "cover": image_upload("secret.png")}
     client.post(reverse("groups:edit", args=[private_group.slug]), private)
     private_group.refresh_from_db()
@@ -195,3 +197,43 @@ def test_cover_picture_is_cropped_served_to_those_who_see_the_group_and_removabl
     client.post(reverse("groups:edit", args=[open_group.slug]), {**data, "cover": "", "remove_cover": "on"})
     open_group.refresh_from_db()
     assert not open_group.cover
+
+
+def test_the_form_offers_both_settings_and_by_request_defaults_to_members_only(member):
+    client = signed_in_client(member)
+    form = client.get(reverse("groups:create")).content.decode()
+    assert "Who can join" in form
+    assert "Who can read the discussions, library and member list" in form
+    assert "Members only: others see the group&#x27;s name, description and size" in form
+    response = client.post(reverse("groups:create"), {"name": "Quiet Room", "kind": "interest",
+                                                      "join_policy": "request"})
+    assert response.status_code == 302
+    group = Group.objects.get(name="Quiet Room")
+    assert (group.read_access, group.join_policy) == ("members", "request")
+    edit = client.get(reverse("groups:edit", args=[group.slug])).content.decode()
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]*\bchecked\b', edit)
+    assert set(checked) == {("join_policy", "request"), ("read_access", "members")}
+    client.post(reverse("groups:edit", args=[group.slug]), {"name": "Quiet Room", "kind": "interest",
+                                                            "join_policy": "request", "read_access": "organization"})
+    group.refresh_from_db()
+    assert (group.read_access, group.join_policy) == ("organization", "request")
+    header = client.get(reverse("groups:detail", args=[group.slug])).content.decode()
+    assert "Readable by everyone" in header
+    assert "join by request" in header
+
+
+def test_a_bad_setting_in_the_form_is_a_400_that_changes_nothing(member):
+    client = signed_in_client(member)
+    for data in ({"join_policy": "private"}, {"join_policy": "open", "read_access": "everyone"}):
+        response = client.post(reverse("groups:create"), {"name": "Odd Room", "kind": "interest", **data})
+        assert response.status_code == 400
+    assert not Group.objects.filter(name="Odd Room").exists()
+
+
+def test_admins_filter_groups_by_both_settings_in_the_django_admin(admin, organizer, open_group, request_group):
+    client = signed_in_client(admin)
+    members_only = client.get("/admin/groups/group/", {"read_access__exact": "members"})
+    assert members_only.status_code == 200
+    assert "Book Club" in members_only.content.decode()
+    assert "Python Guild" not in members_only.content.decode()
+    assert client.get(f"/admin/groups/group/{request_group.pk}/change/").status_code == 200

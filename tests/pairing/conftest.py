@@ -53,8 +53,8 @@ def join_all(program: Program, people) -> None:
         services.signup_join(actor=person.user, program=program)
 
 
-def make_group(organizer, name="Harbour Circle", visibility=Group.Visibility.OPEN, members=()) -> Group:
-    group = groups.group_create(actor=organizer.user, name=name, visibility=visibility)
+def make_group(organizer, name="Harbour Circle", join_policy=Group.JoinPolicy.OPEN, members=()) -> Group:
+    group = groups.group_create(actor=organizer.user, name=name, join_policy=join_policy)
     for person in members:
         groups.membership_invite(actor=organizer.user, group=group, profile=person)
         groups.membership_join(actor=person.user, group=group)

@@ -93,7 +93,7 @@ def test_bad_programs_are_a_clear_4xx_and_change_nothing(organizer, payload):
 
 
 def test_private_group_programs_are_404_to_outsiders(organizer, crowd, member):
-    group = make_group(organizer, visibility=Group.Visibility.PRIVATE, members=crowd[:2])
+    group = make_group(organizer, join_policy=Group.JoinPolicy.INVITATION, members=crowd[:2])
     program = services.program_create(actor=organizer.user, kind="coffee", name="Secret coffee", scope="group", group=group)
     outsider = api_for(member)
     before = db_snapshot()

@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
+from courtyard.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from courtyard.core.models import Interaction, Participation
 from courtyard.groups.models import Group
 from courtyard.pairing import services
@@ -138,7 +138,7 @@ def test_do_not_pair_snooze_and_leaving(organizer, crowd):
 
 
 def test_group_programs_take_group_members_only(organizer, crowd):
-    group = make_group(organizer, visibility=Group.Visibility.PRIVATE, members=crowd[:4])
+    group = make_group(organizer, join_policy=Group.JoinPolicy.INVITATION, members=crowd[:4])
     program = coffee_program(organizer, scope=Program.Scope.GROUP, group=group)
     join_all(program, crowd[:4])
     with pytest.raises(PermissionDenied):
@@ -229,3 +229,20 @@ def test_paused_programs_do_not_run(organizer, crowd):
     assert services.coffee_round_run(program_id=program.pk, round_date=dt.date(2025, 1, 6)) is None
     with pytest.raises(PermissionDenied):
         services.program_set_status(actor=crowd[2].user, program=program, status=Program.Status.OPEN)
+
+
+def test_a_members_only_groups_programs_are_for_those_who_may_read_it(organizer, crowd):
+    """A listed members-only group (by request) shows its name to everyone, but its programs, like its
+    discussions, only to its members."""
+    from courtyard.groups import services as group_services
+    from courtyard.pairing.access import access_program, visible_programs
+
+    group = make_group(organizer, join_policy=Group.JoinPolicy.REQUEST, members=crowd[:2])
+    program = coffee_program(organizer, scope=Program.Scope.GROUP, group=group)
+    outsider, member = crowd[5], crowd[0]
+    assert program not in visible_programs(outsider.user)
+    with pytest.raises(NotFound):
+        access_program(outsider.user, program.pk)
+    assert program in visible_programs(member.user)
+    group_services.group_update(actor=organizer.user, group=group, data={"read_access": "organization"})
+    assert program in visible_programs(outsider.user)

@@ -115,7 +115,7 @@ def build_world(kind: str) -> World:
     world: dict[str, Any] = {"kind": kind, "profiles": people}
     if kind in ("coffee", "private"):
         if kind == "private":
-            group = make_group(people["owner"], name=GROUP_NAME, visibility=Group.Visibility.PRIVATE,
+            group = make_group(people["owner"], name=GROUP_NAME, join_policy=Group.JoinPolicy.INVITATION,
                                members=[people["participant"], people["partner"]])
             program = services.program_create(actor=people["owner"].user, kind="coffee", name=PROGRAM_NAME,
                                               scope="group", group=group)

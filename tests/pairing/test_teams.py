@@ -84,7 +84,7 @@ def test_move_publish_facts_and_group(pool, organizer, sent):
         services.signup_withdraw(actor=people[0].user, program=program)
     group = services.team_group_create(actor=organizer.user, team=target)
     assert group.kind == Group.Kind.CROSS_FUNCTIONAL
-    assert group.visibility == Group.Visibility.PRIVATE
+    assert (group.read_access, group.join_policy) == (Group.ReadAccess.MEMBERS, Group.JoinPolicy.INVITATION)
     invited = set(Membership.objects.filter(group=group, status="invited").values_list("profile_id", flat=True))
     assert invited == set(target_people)
     with pytest.raises(Conflict):

@@ -85,7 +85,7 @@ def test_refusals_are_clear_and_change_nothing(org, allowance_on):
 
 
 def test_private_groups_stay_private(org):
-    secret = group_services.group_create(actor=org.bo.user, name="Secret Circle", visibility="private")
+    secret = group_services.group_create(actor=org.bo.user, name="Secret Circle", join_policy="invitation")
     kudos = services.kudos_send(actor=org.bo.user, groups=[secret], message="Top secret thanks")
     outsider = api_for(org.sam)
     assert outsider.request("get", f"/api/recognition/kudos/{kudos.pk}").status_code == 404

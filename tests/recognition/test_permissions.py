@@ -117,7 +117,7 @@ def build_world() -> World:
     people_services.member_set_active(actor=admin, profile=gone, active=False)
     group_services.group_create(actor=profiles["organizer"].user, name="Harbour Club")
     # Started by the admin (who curates anyway), so that the sender and the receiver are plain members.
-    secret = group_services.group_create(actor=profiles["admin"].user, name="Secret Circle", visibility="private")
+    secret = group_services.group_create(actor=profiles["admin"].user, name="Secret Circle", join_policy="invitation")
     for role in ("sender", "receiver"):
         group_services.membership_invite(actor=profiles["admin"].user, group=secret, profile=profiles[role])
         group_services.membership_join(actor=profiles[role].user, group=secret)

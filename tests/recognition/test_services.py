@@ -91,7 +91,7 @@ def test_big_groups_are_thanked_as_a_whole(org, monkeypatch):
 def test_private_groups_cannot_be_thanked_by_outsiders(org):
     from courtyard.core.errors import NotFound
 
-    secret = group_services.group_create(actor=org.bo.user, name="Secret Circle", visibility="private")
+    secret = group_services.group_create(actor=org.bo.user, name="Secret Circle", join_policy="invitation")
     before = db_snapshot()
     with pytest.raises(NotFound):
         send(org.ana, groups=[secret])

@@ -54,8 +54,14 @@ def test_suggestions(org):
     assert '<option value="cy@example.com, bo@example.com">Bo Builder</option>' in people
     teams = web.get(reverse("recognition:suggest") + "?kind=team&team=plat").content.decode()
     assert "Platform (Engineering / Platform)" in teams
-    group_services.group_create(actor=org.sam.user, name="Secret Circle", visibility="private")
+    group_services.group_create(actor=org.sam.user, name="Secret Circle", join_policy="invitation")
     assert "Secret" not in web.get(reverse("recognition:suggest") + "?kind=group&group=sec").content.decode()
+    # A listed members-only group is not offered either: thanking a group speaks to what only members read.
+    group_services.group_create(actor=org.sam.user, name="Quiet Circle", join_policy="request")
+    assert "Quiet" not in web.get(reverse("recognition:suggest") + "?kind=group&group=qui").content.decode()
+    refused = web.post(reverse("recognition:send"), {"group": "Quiet Circle", "message": "Thanks, all"})
+    assert "No group you can see is called Quiet Circle." in refused.content.decode()
+    assert not Kudos.objects.exists()
     assert web.get(reverse("recognition:suggest") + "?kind=weird&q=").content.decode().strip() == ""
 
 

@@ -134,7 +134,7 @@ class Pool:
     departments: list[int | None]
     zones: list[str]
     cities: list[str]
-    groups: list[tuple[int, str, list[int]]]  # (group id, visibility, member positions)
+    groups: list[tuple[int, str, list[int]]]  # (group id, who may read it, member positions)
     organizers: dict[int, list[int]]  # group id -> organizer positions
 
 
@@ -160,8 +160,8 @@ def load_pool() -> Pool:
             members[group_id].append(position[profile_id])
             if role == Membership.Role.ORGANIZER:
                 organizers[group_id].append(position[profile_id])
-    groups = [(pk, visibility, members[pk]) for pk, visibility in live.order_by("pk").values_list("pk", "visibility")
-              if members[pk]]
+    groups = [(pk, read_access, members[pk])
+              for pk, read_access in live.order_by("pk").values_list("pk", "read_access") if members[pk]]
     return Pool(pks, departments, zones, cities, groups, dict(organizers))
 
 
@@ -262,7 +262,7 @@ def seed_events(
         title = rng.choice(titles).format(topic=rng.choice(TOPICS), skill=rng.choice(SKILLS), team=rng.choice(TEAMS),
                                           place=rng.choice(PLACES), quarter=f"Q{(start_day.month - 1) // 3 + 1}")
         visibility = "organization"
-        if group is not None and (group[1] == Group.Visibility.PRIVATE or rng.random() < 0.3):
+        if group is not None and (group[1] == Group.ReadAccess.MEMBERS or rng.random() < 0.3):
             visibility = "group"
         capacity = None
         if kind in ("workshop", "team_building", "social") and rng.random() < 0.45:

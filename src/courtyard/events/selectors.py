@@ -326,11 +326,11 @@ def feed_personal(profile: Profile) -> list[Occurrence]:
 
 
 def feed_organization() -> list[Occurrence]:
-    """The organization-wide calendar: public events (for everyone, not of a private group), past month on."""
+    """The organization-wide calendar: public events (for everyone, not of a members-only group), past month on."""
     since = clock.now() - dt.timedelta(days=30)
     return list(
         Occurrence.objects.filter(end_at__gt=since, visibility=Event.Visibility.ORGANIZATION)
-        .filter(Q(group__isnull=True) | ~Q(group__visibility=Group.Visibility.PRIVATE))
+        .filter(Q(group__isnull=True) | Q(group__read_access=Group.ReadAccess.ORGANIZATION))
         .select_related("event", "event__group").order_by("start_at")[:FEED_LIMIT]
     )
 

@@ -170,9 +170,11 @@ def validate(data: EventData) -> EventData:
         data.meeting_url = ""  # an in-person event has no link to leak
     if data.visibility == Event.Visibility.GROUP and data.group is None:
         raise _fail(_("Only an event of a group can be limited to the group's members."), "group_required")
-    if data.group is not None and data.group.visibility == Group.Visibility.PRIVATE and \
+    # Only the group's readers see its events whatever the audience says (events.selectors.visible_q), so a
+    # members-only group's event is for its members, said plainly rather than shown as "everyone".
+    if data.group is not None and data.group.read_access == Group.ReadAccess.MEMBERS and \
             data.visibility != Event.Visibility.GROUP:
-        raise _fail(_("Events of a private group are for its members only."), "private_group")
+        raise _fail(_("Events of a members-only group are for its members only."), "private_group")
     try:
         recurrence.zone(data.timezone)
     except ValueError:

@@ -1,11 +1,18 @@
 """The only doors to groups, threads, replies and resources: fetch and authorize in one step.
 
-A private group, and everything in it, is the same 404 as something that does not exist.
+Two questions decide everything: may the actor know the group exists (rules.can_see_group: an unlisted
+group is the same 404 as something that does not exist), and may they read its content (rules.can_read:
+a members-only group's discussions, replies, library, member list and events are a 404 for outsiders, who
+still see its name and may join or ask to). Pages, the API, search, feeds, events and notifications all ask
+these two, through the functions below and selectors.visible_groups / readable_group_ids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.db.models import Q
 
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_signed_in
@@ -31,7 +38,8 @@ def standing(actor: User, group: Group, membership: Membership | Any | None = ..
     if membership is ...:
         membership = Membership.objects.filter(group=group, profile__user=actor).first()
     return rules.Standing(
-        visibility=group.visibility,
+        read_access=group.read_access,
+        join_policy=group.join_policy,
         archived=group.archived_at is not None,
         is_admin=is_admin(actor),
         status=membership.status if membership else None,
@@ -108,6 +116,24 @@ def access_resource(actor: User, resource_id: object) -> tuple[Resource, rules.S
     if not rules.can_read(current):
         raise NotFound("No such resource.")
     return resource, current
+
+
+def readers_among(group: Group, profiles: Iterable[Profile]) -> list[Profile]:
+    """The people among these who may read the group's content now (rules.can_read for each; one query for a
+    members-only group, none otherwise): a notification that quotes a discussion goes to nobody else, so an
+    @mention of an outsider in a members-only group tells them nothing."""
+    people = list(profiles)
+    if not people or group.read_access == Group.ReadAccess.ORGANIZATION:
+        return people
+    readers = set(
+        Profile.objects.filter(pk__in=[p.pk for p in people])
+        .filter(
+            Q(memberships__group=group, memberships__status=Membership.Status.ACTIVE)
+            | Q(user__is_staff=True, user__is_active=True)  # admins read every group (core.access.is_admin)
+        )
+        .values_list("pk", flat=True)
+    )
+    return [p for p in people if p.pk in readers]
 
 
 def check(allowed: bool, message: str = "You are not allowed to do that.") -> None:

@@ -39,7 +39,14 @@ class GroupOut(Schema):
     slug: str
     name: str
     kind: str
-    visibility: str
+    read_access: str = Field(..., description="Who reads the discussions, library and member list: "
+                             "`members` (active members only) or `organization` (everyone).")
+    join_policy: str = Field(..., description="Who may join: `open` (anyone), `request` (organizers approve) or "
+                             "`invitation`.")
+    visibility: str | None = Field(..., deprecated=True, description=(
+        "Deprecated: the single setting groups had before read_access and join_policy. `open`, `request` "
+        "(members-only, by request) or `private` (members-only, by invitation, unlisted) when the two settings "
+        "are one of those three; null for the other combinations."))
     description: str
     description_html: str
     tags: list[str]
@@ -55,10 +62,20 @@ class GroupPage(Schema):
     items: list[GroupOut]
 
 
+ReadAccess = Literal["members", "organization"]
+JoinPolicy = Literal["open", "request", "invitation"]
+LegacyVisibility = Literal["open", "request", "private"]
+LEGACY_VISIBILITY_HELP = ("Deprecated (send read_access and join_policy): `open` = organization + open, `request` = "
+                          "members + request, `private` = members + invitation.")
+
+
 class GroupIn(InputSchema):
     name: str = Field(..., max_length=100)
     kind: Literal["interest", "team", "cross_functional"] = "interest"
-    visibility: Literal["open", "request", "private"] = "open"
+    join_policy: JoinPolicy = "open"
+    read_access: ReadAccess | None = Field(None, description="Left out: `members` for a group joined by request or "
+                                           "invitation, `organization` for an open one.")
+    visibility: LegacyVisibility | None = Field(None, deprecated=True, description=LEGACY_VISIBILITY_HELP)
     description: CleanText = Field("", max_length=10_000)
     tags: list[str] = Field(default_factory=list, max_length=30)
 
@@ -71,7 +88,9 @@ class GroupPatch(InputSchema):
     # None out so that an explicit null is a 422 rather than a crash in a service.
     name: str = Field(None, max_length=100)  # type: ignore[assignment]
     kind: Literal["interest", "team", "cross_functional"] = None  # type: ignore[assignment]
-    visibility: Literal["open", "request", "private"] = None  # type: ignore[assignment]
+    join_policy: JoinPolicy = None  # type: ignore[assignment]
+    read_access: ReadAccess = None  # type: ignore[assignment]
+    visibility: LegacyVisibility = Field(None, deprecated=True, description=LEGACY_VISIBILITY_HELP)  # type: ignore[assignment]
     description: CleanText = Field(None, max_length=10_000)  # type: ignore[assignment]
     tags: list[str] = Field(None, max_length=30)  # type: ignore[arg-type]
 
@@ -214,12 +233,37 @@ def person(profile: Profile | None) -> dict[str, Any] | None:
     return {"id": profile.pk, "display_name": profile.display_name} if profile is not None else None
 
 
+# The old single setting and the two settings it now means; the API still takes and says it for old clients.
+LEGACY_VISIBILITY = {
+    "open": (Group.ReadAccess.ORGANIZATION, Group.JoinPolicy.OPEN),
+    "request": (Group.ReadAccess.MEMBERS, Group.JoinPolicy.REQUEST),
+    "private": (Group.ReadAccess.MEMBERS, Group.JoinPolicy.INVITATION),
+}
+VISIBILITY_OF: dict[tuple[str, str], str] = {settings: legacy for legacy, settings in LEGACY_VISIBILITY.items()}
+
+
+def access_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """The group fields with a deprecated ``visibility`` turned into the two settings it stands for; sending both
+    kinds at once is refused rather than guessed, since one of them would be silently ignored."""
+    legacy = data.pop("visibility", None)
+    if legacy is None:
+        return data
+    if data.get("join_policy") is not None or data.get("read_access") is not None:
+        raise ApplicationError(
+            "Send read_access and join_policy, or the deprecated visibility, not both.", code="conflicting_fields"
+        )
+    data["read_access"], data["join_policy"] = LEGACY_VISIBILITY[legacy]
+    return data
+
+
 def group_out(group: Group, membership: Membership | None = None) -> dict[str, Any]:
     if membership is None:
         mine = getattr(group, "my_memberships", None)
         membership = mine[0] if mine else None
     return {
-        "id": group.pk, "slug": group.slug, "name": group.name, "kind": group.kind, "visibility": group.visibility,
+        "id": group.pk, "slug": group.slug, "name": group.name, "kind": group.kind,
+        "read_access": group.read_access, "join_policy": group.join_policy,
+        "visibility": VISIBILITY_OF.get((group.read_access, group.join_policy)),
         "description": group.description, "description_html": group.description_html,
         "tags": [t.name for t in group.tags.all()], "member_count": group.member_count,
         "thread_count": group.thread_count, "archived": group.archived_at is not None,
@@ -286,7 +330,7 @@ def groups_list(
 
 @router.post("/", response={201: GroupOut}, summary="Start a group (you become its organizer)")
 def group_create(request: ApiRequest, payload: GroupIn) -> Status:
-    group = services.group_create(actor=request.auth, **payload.dict())
+    group = services.group_create(actor=request.auth, **access_settings(payload.dict(exclude_unset=True)))
     _group, _current, membership = access_group(request.auth, group.slug)
     return Status(201, group_out(group, membership))
 
@@ -305,7 +349,7 @@ def group_detail(request: ApiRequest, slug: str) -> dict[str, Any]:
 @router.patch("/{slug}", response=GroupOut, summary="Change a group (organizers)")
 def group_update(request: ApiRequest, slug: str, payload: GroupPatch) -> dict[str, Any]:
     group, _current, membership = access_group(request.auth, slug)
-    services.group_update(actor=request.auth, group=group, data=payload.dict(exclude_unset=True))
+    services.group_update(actor=request.auth, group=group, data=access_settings(payload.dict(exclude_unset=True)))
     return group_out(group, membership)
 
 

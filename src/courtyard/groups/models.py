@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from courtyard.groups.domain import rules
 from courtyard.people.models import Profile, Tag
 
 
@@ -15,15 +16,22 @@ class Group(models.Model):
         TEAM = "team", _("Team")
         CROSS_FUNCTIONAL = "cross_functional", _("Cross-functional")
 
-    class Visibility(models.TextChoices):
-        OPEN = "open", _("Open: anyone can join")
-        REQUEST = "request", _("Request to join: organizers approve")
-        PRIVATE = "private", _("Private: invisible to non-members, by invitation")
+    class ReadAccess(models.TextChoices):
+        MEMBERS = "members", _("Members only")
+        ORGANIZATION = "organization", _("The whole organization")
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", _("Anyone")
+        REQUEST = "request", _("By request")
+        INVITATION = "invitation", _("By invitation")
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=110, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTEREST)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OPEN)
+    # Two settings, not one: who reads the discussions and who may join (groups.domain.rules says what each
+    # combination means; docs/groups.md explains them to organizers).
+    read_access = models.CharField(max_length=12, choices=ReadAccess.choices, default=ReadAccess.ORGANIZATION)
+    join_policy = models.CharField(max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
     description = models.TextField(blank=True, max_length=10_000)
     description_html = models.TextField(blank=True)
     cover = models.ImageField(upload_to="groups/", blank=True)
@@ -39,7 +47,7 @@ class Group(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["visibility", "archived_at"], name="group_visibility_idx"),
+            models.Index(fields=["read_access", "join_policy", "archived_at"], name="group_access_idx"),
             models.Index(fields=["-last_activity_at"], name="group_activity_idx"),
         ]
 
@@ -49,6 +57,10 @@ class Group(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_listed(self) -> bool:
+        return rules.is_listed(self.read_access, self.join_policy)
 
 
 class Membership(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.groups.access import readers_among
 from courtyard.groups.models import Group, Membership, Post, Thread
 from courtyard.people.models import Profile
 
@@ -31,7 +32,8 @@ def _post_url(thread: Thread, post: Post | None) -> str:
 
 
 def mentioned(*, mentioned: Iterable[Profile], actor: User, author: Profile, thread: Thread, post: Post | None) -> None:
-    recipients = [person.user for person in mentioned]
+    # Only those who may read the group hear about it: the notification quotes the discussion's title.
+    recipients = [person.user for person in readers_among(thread.group, mentioned)]
     if not recipients:
         return
     _send_many(
@@ -47,7 +49,7 @@ def replied(*, thread: Thread, post: Post, author: Profile, actor: User, mention
     if thread.author_id == author.pk or thread.author_id in {p.pk for p in mentioned}:
         return
     muted = Membership.objects.filter(group_id=thread.group_id, profile_id=thread.author_id, muted=True).exists()
-    if muted:
+    if muted or not readers_among(thread.group, [thread.author]):  # an author who left a members-only group
         return
     _send(
         recipient=thread.author.user, kind="reply_to_thread", actor=actor,
@@ -83,6 +85,8 @@ def invited(*, group: Group, member: Profile, actor: User) -> None:
 
 
 def answer_accepted(*, thread: Thread, post: Post, actor: User) -> None:
+    if not readers_among(thread.group, [post.author]):
+        return
     _send(
         recipient=post.author.user, kind="answer_accepted", actor=actor,
         text=_("Your reply was accepted as the answer to “%(title)s”") % {"title": thread.title},

@@ -47,7 +47,7 @@ from django.db.models import Count, Q
 
 from courtyard.accounts.models import User
 from courtyard.core.models import Interaction, Participation
-from courtyard.groups.domain.rules import slug_candidate
+from courtyard.groups.domain.rules import default_read_access, is_listed, slug_candidate
 from courtyard.groups.models import Group, Membership, Post, Reaction, ReactionKind, Revision, Thread
 from courtyard.groups.services import reaction_kinds_ensure_defaults, render_body
 from courtyard.people.models import Profile, Tag, Team
@@ -404,7 +404,8 @@ class Spec:
     name: str
     topic: str
     kind: str = Group.Kind.INTEREST
-    visibility: str = Group.Visibility.OPEN
+    join: str = Group.JoinPolicy.OPEN
+    read: str = ""  # who may read; blank: the default for the join policy (members only unless open)
     tags: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
     department: str = ""  # a path prefix: members come from there
@@ -412,22 +413,33 @@ class Spec:
     popularity: float = 0.3
     description: str = ""
 
+    @property
+    def read_access(self) -> str:
+        return self.read or default_read_access(self.join)
+
+    @property
+    def listed(self) -> bool:
+        return is_listed(self.read_access, self.join)
+
 
 INTEREST, TEAM, PROJECT = Group.Kind.INTEREST, Group.Kind.TEAM, Group.Kind.CROSS_FUNCTIONAL
-REQUEST, PRIVATE = Group.Visibility.REQUEST, Group.Visibility.PRIVATE
-# Ordered so that a small organization (a prefix) still has every kind, visibility and the archived group.
+OPEN, REQUEST, INVITATION = Group.JoinPolicy.OPEN, Group.JoinPolicy.REQUEST, Group.JoinPolicy.INVITATION
+MEMBERS, ORGANIZATION = Group.ReadAccess.MEMBERS, Group.ReadAccess.ORGANIZATION
+# Ordered so that a small organization (a prefix) still has every kind, each of the six combinations of who may
+# read and who may join, and the archived group.
 CATALOGUE: tuple[Spec, ...] = (
     Spec("Running Club", "running", tags=("running", "marathons", "triathlon"), popularity=1.0,
          description="Lunch runs, weekend long runs and race sign-ups. All paces welcome."),
-    Spec("Book Club", "books", visibility=REQUEST, tags=("reading", "fantasy novels", "science fiction"),
+    Spec("Book Club", "books", join=REQUEST, tags=("reading", "fantasy novels", "science fiction"),
          popularity=0.45, description="One book a month, one evening to talk about it. We keep the group small."),
     Spec("Python Guild", "python", skills=("Python", "Django", "pandas"), popularity=0.7,
          description="Pythonistas across teams: lightning talks, upgrade notes, code review help."),
-    Spec("Platform Engineering", "team", kind=TEAM, department="Engineering / Platform", popularity=0.5,
-         description="The Platform department's space: syncs, on-call, proposals."),
+    Spec("Platform Engineering", "team", kind=TEAM, join=INVITATION, read=ORGANIZATION,
+         department="Engineering / Platform", popularity=0.5,
+         description="The Platform department's space: syncs, on-call, proposals. Everyone may read along."),
     Spec("Project Atlas: new checkout", "project", kind=PROJECT, popularity=0.35,
          description="Cross-functional project: the new checkout, from design to launch."),
-    Spec("People Team", "team", kind=TEAM, visibility=PRIVATE, department="People", popularity=0.2,
+    Spec("People Team", "team", kind=TEAM, join=INVITATION, department="People", popularity=0.2,
          description="Private space of the People team."),
     Spec("Board Games Night", "boardgames", tags=("board games", "tabletop RPGs", "puzzles"), popularity=0.6,
          description="Monthly games nights and lunch-break games. Newcomers very welcome."),
@@ -441,19 +453,20 @@ CATALOGUE: tuple[Spec, ...] = (
          description="Photo walks, monthly themes and friendly critique."),
     Spec("Sustainability Champions", "sustainability", tags=("sustainability", "volunteering", "gardening"),
          popularity=0.35, description="Making our offices and offsites greener, one bin at a time."),
-    Spec("Women in Tech", "community", popularity=0.45,
-         description="Mentoring circles, speaker prep and a supportive network. Allies welcome."),
+    Spec("Women in Tech", "community", read=MEMBERS, popularity=0.45,
+         description="Mentoring circles, speaker prep and a supportive network. Allies welcome; conversations "
+                     "stay among members."),
     Spec("Language Exchange", "language", tags=("learning languages", "travel"), popularity=0.3,
          description="Find a tandem partner, join a conversation table."),
-    Spec("Q3 Pricing Review", "project", kind=PROJECT, visibility=REQUEST, popularity=0.15,
-         description="Working group for the pricing review. Ask to join if you have input."),
+    Spec("Q3 Pricing Review", "project", kind=PROJECT, join=REQUEST, read=ORGANIZATION, popularity=0.15,
+         description="Working group for the pricing review, readable by everyone. Ask to join if you have input."),
     Spec("Customer Support Crew", "team", kind=TEAM, department="Customer Success / Support", popularity=0.45,
          description="The Support department: handovers, tooling, shout-outs."),
     Spec("Cooking and Baking", "social", tags=("cooking", "baking", "sourdough"), popularity=0.4,
          description="Recipes, potlucks and a sourdough starter that has outlived three owners."),
     Spec("Coffee Lovers", "social", tags=("coffee", "tea"), popularity=0.8,
          description="Beans, brewing methods and where to find a decent flat white near each office."),
-    Spec("Launch: Northwind Mobile 3.0", "project", kind=PROJECT, visibility=PRIVATE, popularity=0.15,
+    Spec("Launch: Northwind Mobile 3.0", "project", kind=PROJECT, join=INVITATION, popularity=0.15,
          description="Private until announced: the 3.0 launch across Mobile, Marketing and Support."),
     Spec("Yoga and Mindfulness", "social", tags=("yoga", "meditation", "pilates"), popularity=0.35,
          description="Lunchtime yoga, guided meditation and a quiet room schedule."),
@@ -622,7 +635,7 @@ def group_specs(rng: random.Random, count: int, people: People) -> list[Spec]:
     if count <= len(specs):
         return specs
     cities = COMMON["city"]
-    interest_specs = [s for s in CATALOGUE if s.kind == INTEREST and not s.archived and s.visibility == Group.Visibility.OPEN]
+    interest_specs = [s for s in CATALOGUE if s.kind == INTEREST and not s.archived and s.join == OPEN and s.read_access == ORGANIZATION]
     chapters = [
         Spec(f"{s.name} {city}", s.topic, tags=s.tags, skills=s.skills, popularity=s.popularity * 0.25,
              description=f"The {city} chapter of {s.name}. {s.description}")
@@ -649,7 +662,7 @@ def group_specs(rng: random.Random, count: int, people: People) -> list[Spec]:
     team_iter = iter(shuffled_teams)
     projects = iter(
         Spec(f"Project {name}: {theme}", "project", kind=PROJECT,
-             visibility=PRIVATE if (a + b) % 9 == 4 else (REQUEST if (a + b) % 7 == 3 else Group.Visibility.OPEN),
+             join=INVITATION if (a + b) % 9 == 4 else (REQUEST if (a + b) % 7 == 3 else OPEN),
              popularity=0.05, description=f"Cross-functional project: {theme}.")
         for b, theme in enumerate(PROJECT_THEMES) for a, name in enumerate(PROJECT_NAMES)
     )
@@ -671,7 +684,7 @@ def group_specs(rng: random.Random, count: int, people: People) -> list[Spec]:
                 name, path, _members = team
                 spec = Spec(f"{name} ({path.split(PATH_SEPARATOR)[-1]})" if path else name, "team", kind=TEAM,
                             department=f"team:{name}:{path}", popularity=0.05,
-                            visibility=PRIVATE if rng.random() < 0.1 else Group.Visibility.OPEN,
+                            join=INVITATION if rng.random() < 0.1 else OPEN,
                             description=f"Team space of {name}.")
         if spec is None:
             spec = Spec(f"{rng.choice(PROJECT_NAMES)} {rng.choice(PROJECT_THEMES)} working group {len(specs)}",
@@ -823,7 +836,7 @@ class Discussions:
         self.longest = 0
         self.stub_profiles: dict[int, Profile] = {}
         self.member_ids: list[int] = []
-        self.spec_visibility = ""
+        self.spec_open = False
 
     # Time ----------------------------------------------------------------------------------------
 
@@ -866,7 +879,7 @@ class Discussions:
     def group(self, group: Group, spec: Spec, member_ids: list[int], replies_total: int) -> int:
         """Memberships and discussions of one group; returns its active member count."""
         rng, people, writer = self.rng, self.people, self.writer
-        self.member_ids, self.spec_visibility = member_ids, spec.visibility
+        self.member_ids, self.spec_open = member_ids, spec.join == OPEN and spec.read_access == ORGANIZATION
         created = group.created_at
         content_start = max(created, self.start)
         content_end = self.end
@@ -898,11 +911,11 @@ class Discussions:
             for i in dict.fromkeys(outsiders):
                 if i in joined:
                     continue
-                if spec.visibility == REQUEST:
+                if spec.join == REQUEST:
                     writer.memberships.append(Membership(
                         group=group, profile_id=people.pks[i], status=Membership.Status.REQUESTED,
                         created_at=self.between(self.end - dt.timedelta(days=20), self.end)))
-                elif spec.visibility == PRIVATE:
+                elif spec.join == INVITATION:
                     writer.memberships.append(Membership(
                         group=group, profile_id=people.pks[i], status=Membership.Status.INVITED,
                         invited_by_id=people.pks[creator],
@@ -1069,7 +1082,7 @@ class Discussions:
         # Reactions: on half the opening posts and a third of the replies, a few each (some get many);
         # mostly from the group's members, in open groups sometimes from passers-by.
         member_ids = self.member_ids
-        anyone = 0.15 if self.spec_visibility == Group.Visibility.OPEN else 0.0
+        anyone = 0.15 if self.spec_open else 0.0
         targets: list[tuple[Thread | Post, int, dt.datetime, float]] = [(thread, author, thread.created_at, 0.5)]
         targets += [(post, i, post.created_at, 0.33) for post, i in posts if post.deleted_at is None]
         for target, target_author, created, share in targets:
@@ -1187,7 +1200,7 @@ def seed_groups(
     member_lists: list[list[int]] = []
     for index, spec in enumerate(specs):
         size = round(scale / ranks[index] ** 0.85)
-        if spec.visibility != Group.Visibility.OPEN:
+        if spec.join != OPEN:
             size //= 3
         size = max(3, min(size, round(len(people) * 0.45)))
         member_lists.append(choose_members(rng, spec, size, people))
@@ -1216,7 +1229,8 @@ def seed_groups(
             start + dt.timedelta(days=rng.randrange(0, WINDOW_DAYS - 30))
         creator = member_lists[index][0] if member_lists[index] else 0
         groups.append(Group(
-            name=spec.name, slug=slug, kind=spec.kind, visibility=spec.visibility, description=spec.description,
+            name=spec.name, slug=slug, kind=spec.kind, read_access=spec.read_access, join_policy=spec.join,
+            description=spec.description,
             description_html=render_body(spec.description, []), created_by_id=people.pks[creator],
             created_at=created, last_activity_at=created,
         ))
@@ -1244,7 +1258,7 @@ def seed_groups(
         groups=len(groups), memberships=tally.memberships, threads=tally.threads, posts=tally.posts,
         reactions=tally.reactions, questions=tally.questions, answered=tally.answered,
         participations=tally.participations, interactions=tally.interactions,
-        private=sum(s.visibility == PRIVATE for s in specs), request=sum(s.visibility == REQUEST for s in specs),
+        private=sum(not s.listed for s in specs), request=sum(s.join == REQUEST for s in specs),
         archived=sum(s.archived for s in specs), busiest_group=specs[busiest].name,
         busiest_group_posts=reply_shares[busiest], longest_thread_replies=discussions.longest,
     )

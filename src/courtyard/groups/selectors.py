@@ -30,8 +30,13 @@ POSTS_PER_PAGE = 50
 GROUPS_PER_PAGE = 24
 
 
+# The groups that do not exist for outsiders (rules.is_listed as SQL): members-only and by invitation.
+UNLISTED = Q(read_access=Group.ReadAccess.MEMBERS, join_policy=Group.JoinPolicy.INVITATION)
+
+
 def visible_groups(actor: User) -> QuerySet[Group]:
-    """Groups the actor may see: all open and request-to-join ones, and private ones they belong to."""
+    """Groups the actor may know exist (rules.can_see_group as SQL): every listed group, and unlisted ones they
+    belong to or are invited to."""
     groups = Group.objects.all()
     if is_admin(actor):
         return groups
@@ -39,16 +44,17 @@ def visible_groups(actor: User) -> QuerySet[Group]:
         group=OuterRef("pk"), profile__user=actor,
         status__in=[Membership.Status.ACTIVE, Membership.Status.INVITED],
     )
-    return groups.filter(~Q(visibility=Group.Visibility.PRIVATE) | Exists(belongs))
+    return groups.filter(~UNLISTED | Exists(belongs))
 
 
 def readable_group_ids(actor: User) -> QuerySet[Group, Any]:
-    """Groups whose content the actor may read (the same set: private content needs membership)."""
+    """Groups whose content the actor may read (rules.can_read as SQL): organization-readable groups, and
+    members-only ones they actively belong to."""
     groups = Group.objects.all()
     if is_admin(actor):
         return groups.values("pk")
     member = Membership.objects.filter(group=OuterRef("pk"), profile__user=actor, status=Membership.Status.ACTIVE)
-    return groups.filter(~Q(visibility=Group.Visibility.PRIVATE) | Exists(member)).values("pk")
+    return groups.filter(Q(read_access=Group.ReadAccess.ORGANIZATION) | Exists(member)).values("pk")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,12 +89,13 @@ def groups_page(actor: User, query: GroupQuery, page_number: Any) -> Page[Group]
 
 
 def groups_suggested(actor: User, limit: int = 6) -> list[Group]:
-    """Open and request-to-join groups that share the member's interests and that they have not joined."""
+    """Groups one may join or ask to join that share the member's interests and that they have not joined
+    (an invitation-only group cannot be joined from a suggestion, so it is never suggested)."""
     interest_ids = Tag.objects.filter(interested__user=actor).values("pk")
     joined = Membership.objects.filter(group=OuterRef("pk"), profile__user=actor)
     groups = (
         Group.objects.filter(archived_at__isnull=True, tags__in=interest_ids)
-        .exclude(visibility=Group.Visibility.PRIVATE)
+        .exclude(join_policy=Group.JoinPolicy.INVITATION)
         .filter(~Exists(joined))
         .distinct()
         .order_by("-member_count", "name")

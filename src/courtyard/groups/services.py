@@ -108,27 +108,41 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _check_access_choices(join_policy: object, read_access: object) -> None:
+    if join_policy not in Group.JoinPolicy.values:
+        raise ApplicationError(_("Choose who may join from the list: anyone, by request or by invitation."),
+                               code="invalid_choice")
+    if read_access is not None and read_access not in Group.ReadAccess.values:
+        raise ApplicationError(_("Choose who may read from the list: members only or the whole organization."),
+                               code="invalid_choice")
+
+
 @transaction.atomic
 def group_create(
     *,
     actor: User,
     name: str,
     kind: str = Group.Kind.INTEREST,
-    visibility: str = Group.Visibility.OPEN,
+    join_policy: str = Group.JoinPolicy.OPEN,
+    read_access: str | None = None,
     description: str = "",
     tags: Iterable[str] = (),
 ) -> Group:
-    """Any member may start a group; they become its first organizer."""
+    """Any member may start a group; they become its first organizer. Without ``read_access``, a group one
+    joins by request or invitation is readable by its members only (rules.default_read_access)."""
     creator = actor_profile(actor)
     name = _clean_text(name, field=_("The name"), max_length=100)
-    if kind not in Group.Kind.values or visibility not in Group.Visibility.values:
-        raise ApplicationError(_("Choose a kind and a visibility from the list."), code="invalid_choice")
+    if kind not in Group.Kind.values:
+        raise ApplicationError(_("Choose a kind from the list."), code="invalid_choice")
+    _check_access_choices(join_policy, read_access)
+    read_access = read_access or rules.default_read_access(join_policy)
     if Group.objects.filter(name__iexact=name, archived_at__isnull=True).exists():
         raise Conflict(_("A group called “%(name)s” already exists.") % {"name": name}, code="duplicate_group")
     description = _clean_text(description, field=_("The description"), max_length=10_000, required=False)
     now = clock.now()
     group = Group.objects.create(
-        name=name, slug=_unique_slug(name), kind=kind, visibility=visibility, description=description,
+        name=name, slug=_unique_slug(name), kind=kind, read_access=read_access, join_policy=join_policy,
+        description=description,
         description_html=render_body(description, []), created_by=creator, created_at=now,
         last_activity_at=now, member_count=1,
     )
@@ -160,10 +174,13 @@ def group_update(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
             group.description = description
             group.description_html = render_body(description, [])
             changed.append("description")
-    for field, choices in (("kind", Group.Kind.values), ("visibility", Group.Visibility.values)):
-        if field in data and data[field] != getattr(group, field):
-            if data[field] not in choices:
-                raise ApplicationError(_("Choose a kind and a visibility from the list."), code="invalid_choice")
+    if "kind" in data and data["kind"] not in Group.Kind.values:
+        raise ApplicationError(_("Choose a kind from the list."), code="invalid_choice")
+    wanted = {field: group_value if data.get(field) is None else data[field]
+              for field, group_value in (("join_policy", group.join_policy), ("read_access", group.read_access))}
+    _check_access_choices(wanted["join_policy"], wanted["read_access"])
+    for field in ("kind", "read_access", "join_policy"):
+        if field in data and data[field] is not None and data[field] != getattr(group, field):
             setattr(group, field, data[field])
             changed.append(field)
     if changed:

@@ -12,7 +12,7 @@ from courtyard.core.access import is_admin, parse_id, require_signed_in
 from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.groups import access as group_access
 from courtyard.groups.domain import rules as group_rules
-from courtyard.groups.selectors import visible_groups
+from courtyard.groups.selectors import readable_group_ids
 from courtyard.pairing import policy
 from courtyard.pairing.models import CoffeeMatch, MentorshipMatch, Program, Signup, TeamMember
 from courtyard.people.models import Profile
@@ -28,11 +28,12 @@ def check(allowed: bool, message: str = "You are not allowed to do that.") -> No
 
 
 def visible_programs(actor: User) -> QuerySet[Program]:
-    """Programs the actor may see: every organization-wide and cross program, and those of groups they can see."""
+    """Programs the actor may see: every organization-wide and cross program, and those of groups whose content
+    they may read (a members-only group's programs are its members' business, like its discussions)."""
     programs = Program.objects.all()
     if is_admin(actor):
         return programs
-    return programs.filter(Q(group__isnull=True) | Q(group__in=visible_groups(actor)))
+    return programs.filter(Q(group__isnull=True) | Q(group__in=readable_group_ids(actor)))
 
 
 def standing(actor: User, program: Program, signup: Signup | object | None = ...) -> policy.Standing:
@@ -44,7 +45,7 @@ def standing(actor: User, program: Program, signup: Signup | object | None = ...
     can_see_group, in_group = True, True
     if program.group_id is not None and program.group is not None:
         group_standing = group_access.standing(actor, program.group)
-        can_see_group = group_rules.can_see_group(group_standing)
+        can_see_group = group_rules.can_read(group_standing)
         in_group = group_standing.is_member
     matched = False
     if active is not None and program.kind == Program.Kind.TEAMS and program.status == Program.Status.PUBLISHED:

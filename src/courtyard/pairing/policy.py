@@ -27,7 +27,7 @@ class Standing:
     status: str
     is_admin: bool = False
     is_owner: bool = False
-    can_see_group: bool = True  # group programs: the group is visible to them (private groups: members only)
+    can_see_group: bool = True  # group programs: they may read the group (members-only groups: members only)
     in_group: bool = True  # group programs: an active member of the group (always True otherwise)
     role: str | None = None  # their active sign-up's role, None when not signed up
     matched: bool = False  # in a published match or team of this program

@@ -1196,7 +1196,7 @@ def team_group_create(*, actor: User, team: FormedTeam) -> Group:
         raise Conflict(_("This team already has a group."), code="has_group")
     group = groups.group_create(
         actor=actor, name=f"{program.name}: {team.name}"[:100], kind=Group.Kind.CROSS_FUNCTIONAL,
-        visibility=Group.Visibility.PRIVATE,
+        join_policy=Group.JoinPolicy.INVITATION, read_access=Group.ReadAccess.MEMBERS,
         description=_("The group of %(team)s, formed in %(program)s.") % {"team": team.name, "program": program.name},
     )
     me = actor_profile(actor)

@@ -28,7 +28,8 @@ from courtyard.recognition.models import (
     Value,
 )
 
-PRIVATE = "private"
+# A kudos to a members-only group is said to its members: it stays with those who may read the group.
+MEMBERS_ONLY = "members"  # groups.models.Group.ReadAccess.MEMBERS
 
 
 def me(actor: User) -> Profile:
@@ -38,7 +39,7 @@ def me(actor: User) -> Profile:
 
 def _with_standing(queryset: QuerySet[Kudos], actor: User, profile_id: int) -> QuerySet[Kudos]:
     """Annotate what rules.Standing needs, so fetching and authorizing a kudos is one query."""
-    private_groups = KudosRecipient.objects.filter(kudos=OuterRef("pk"), group__visibility=PRIVATE)
+    private_groups = KudosRecipient.objects.filter(kudos=OuterRef("pk"), group__read_access=MEMBERS_ONLY)
     return queryset.annotate(
         viewer_receives=Exists(KudosReceiver.objects.filter(kudos=OuterRef("pk"), profile_id=profile_id)),
         viewer_co_sends=Exists(KudosCoSender.objects.filter(kudos=OuterRef("pk"), profile_id=profile_id)),
@@ -88,7 +89,7 @@ def visible_kudos(actor: User) -> QuerySet[Kudos]:
     cached = getattr(actor, "_courtyard_profile", None)
     # The actor's profile as a subquery when it is not loaded yet: one query less on pages that never need it.
     profile_id: Any = cached.pk if cached is not None else Subquery(Profile.objects.filter(user=actor).values("pk")[:1])
-    hidden_group = KudosRecipient.objects.filter(kudos=OuterRef("pk"), group__visibility=PRIVATE).exclude(
+    hidden_group = KudosRecipient.objects.filter(kudos=OuterRef("pk"), group__read_access=MEMBERS_ONLY).exclude(
         group_id__in=readable_group_ids(actor)
     )
     receives = KudosReceiver.objects.filter(kudos=OuterRef("pk"), profile_id=profile_id)

@@ -214,7 +214,7 @@ def seed_recognition(
         if p.department_id:
             by_department[p.department_id].append(p.pk)
     small_groups = list(
-        Group.objects.filter(visibility=Group.Visibility.OPEN, archived_at__isnull=True,
+        Group.objects.filter(read_access=Group.ReadAccess.ORGANIZATION, archived_at__isnull=True,
                              member_count__lte=services.TEAM_KUDOS_MAX_MEMBERS, member_count__gte=3)
         .order_by("pk").values_list("pk", flat=True)
     )
@@ -463,7 +463,7 @@ def _spotlight(rng: random.Random, people: list[Person], now: dt.datetime) -> No
     seeded = seeded_profiles().values("pk")
     top = list(
         Kudos.objects.filter(sender_id__in=seeded, is_private=False, deleted_at__isnull=True)
-        .exclude(recipients__group__visibility="private")
+        .exclude(recipients__group__read_access="members")
         .order_by("-co_sender_count", "-reaction_count", "-pk").values_list("pk", flat=True)[:5]
     )
     entries = [SpotlightEntry(kudos_id=pk, note="A favourite of the month", created_at=now) for pk in top]

@@ -15,8 +15,8 @@ from django.db.models.functions import Concat
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.domain import cursors
-from courtyard.groups.models import ReactionKind
-from courtyard.groups.selectors import visible_groups
+from courtyard.groups.models import Group, ReactionKind
+from courtyard.groups.selectors import readable_group_ids
 from courtyard.people.models import Department, Profile, Team
 from courtyard.recognition.access import me, visible_kudos
 from courtyard.recognition.domain import allowance, badges, celebrations
@@ -262,7 +262,7 @@ def spotlight_current(limit: int = 20) -> list[SpotlightEntry]:
     entries = list(
         SpotlightEntry.objects.filter(removed_at__isnull=True)
         .filter(Q(kudos__isnull=True) | Q(kudos__deleted_at__isnull=True, kudos__is_private=False))
-        .exclude(kudos__recipients__group__visibility="private")
+        .exclude(kudos__recipients__group__read_access="members")
         .filter(Q(profile__isnull=True) | Q(profile__is_active=True))
         .select_related("kudos", "kudos__sender", "kudos__value", "profile", "profile__department", "added_by")
         .order_by("-created_at", "-id")[:limit]
@@ -344,7 +344,8 @@ def recipient_suggestions(actor: User, kind: str, text: str, limit: int = 8) -> 
         teams = Team.objects.filter(name__istartswith=word).select_related("department").order_by("name")[:limit]
         return [(team_label(t), team_label(t)) for t in teams]
     if kind == "group":
-        groups = visible_groups(actor).filter(archived_at__isnull=True, name__icontains=word).order_by("-member_count", "name")[:limit]
+        groups = (Group.objects.filter(pk__in=readable_group_ids(actor), archived_at__isnull=True, name__icontains=word)
+                  .order_by("-member_count", "name")[:limit])
         return [(g.name, g.name) for g in groups]
     people = list(
         Profile.objects.filter(is_active=True)

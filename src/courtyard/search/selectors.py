@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 
 from courtyard.accounts.models import User
-from courtyard.groups.selectors import readable_group_ids
+from courtyard.groups.selectors import readable_group_ids, visible_groups
 from courtyard.people.domain.directory import search_tokens
 from courtyard.people.selectors import DirectoryQuery, directory_slice
 from courtyard.search.backend import documents_matching
@@ -27,7 +27,12 @@ def search(actor: User, query: str, *, kind: str = "", page_number: Any = 1) -> 
     tokens = search_tokens(query)
     if not tokens:
         return {"tokens": [], "people": [], "people_count": 0, "page": None}
-    documents = SearchDocument.objects.filter(Q(group_id__isnull=True) | Q(group_id__in=readable_group_ids(actor)))
+    # A listed members-only group is found by its name and description (as in the group list), its content only
+    # by its readers; an unlisted group is found by nobody outside it.
+    documents = SearchDocument.objects.filter(
+        Q(group_id__isnull=True) | Q(group_id__in=readable_group_ids(actor))
+        | Q(object_type="group", group_id__in=visible_groups(actor).values("pk"))
+    )
     if kind in TYPES:
         documents = documents.filter(object_type=kind)
     # Ranking scores every match before the best can be picked: past a few thousand matches (a common

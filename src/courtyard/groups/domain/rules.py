@@ -5,9 +5,15 @@ from __future__ import annotations
 import dataclasses
 import re
 
+# Who may read a group's content (discussions, replies, library, member list, members-only events)...
+MEMBERS = "members"
+ORGANIZATION = "organization"
+READ_ACCESS = (MEMBERS, ORGANIZATION)
+# ...and who may join it: two separate settings, so that "ask to join" no longer implies "anyone may read".
 OPEN = "open"
 REQUEST = "request"
-PRIVATE = "private"
+INVITATION = "invitation"
+JOIN_POLICIES = (OPEN, REQUEST, INVITATION)
 MEMBER = "member"
 MODERATOR = "moderator"
 ORGANIZER = "organizer"
@@ -16,11 +22,26 @@ REQUESTED = "requested"
 INVITED = "invited"
 
 
+def default_read_access(join_policy: str) -> str:
+    """What a group's readers are when its organizer did not say: people who choose to vet who joins expect
+    what is said inside to stay inside, so only a group anyone may join is readable by everyone."""
+    return ORGANIZATION if join_policy == OPEN else MEMBERS
+
+
+def is_listed(read_access: str, join_policy: str) -> bool:
+    """Whether outsiders learn that the group exists (its name, description and member count in lists).
+
+    A members-only group one can only be invited to is invisible: nobody outside could do anything with it. Every
+    other group is listed, so people can find it and join or ask to; whether they also read it is read_access."""
+    return not (read_access == MEMBERS and join_policy == INVITATION)
+
+
 @dataclasses.dataclass(frozen=True)
 class Standing:
     """A person's relation to one group, as plain data."""
 
-    visibility: str
+    read_access: str
+    join_policy: str
     archived: bool
     is_admin: bool = False
     status: str | None = None  # None: no membership row
@@ -40,20 +61,19 @@ class Standing:
 
 
 def can_see_group(s: Standing) -> bool:
-    """Private groups do not exist for outsiders, except those invited and admins."""
-    if s.visibility != PRIVATE:
-        return True
-    if s.is_admin:
+    """Whether the group exists for this person: listed groups for everyone; an unlisted group only for its
+    members, those invited (to accept) and admins."""
+    if is_listed(s.read_access, s.join_policy) or s.is_admin:
         return True
     return s.status in (ACTIVE, INVITED)
 
 
 def can_read(s: Standing) -> bool:
-    """Discussions and resources of open and request-to-join groups are readable by every member of
-    the organization (knowledge is shared); a private group's only by its members (and admins)."""
+    """Discussions, replies, resources, the member list and the group's events: everyone in the organization for
+    an organization-readable group (knowledge is shared), otherwise active members (and admins) only."""
     if not can_see_group(s):
         return False
-    if s.visibility != PRIVATE:
+    if s.read_access == ORGANIZATION:
         return True
     return s.is_member or s.is_admin
 
@@ -61,13 +81,13 @@ def can_read(s: Standing) -> bool:
 def can_join(s: Standing) -> bool:
     if s.archived or s.is_member:
         return False
-    if s.visibility == OPEN:
+    if s.join_policy == OPEN:
         return True
     return s.status == INVITED
 
 
 def can_request(s: Standing) -> bool:
-    return not s.archived and s.visibility == REQUEST and s.status is None
+    return not s.archived and s.join_policy == REQUEST and s.status is None
 
 
 def can_leave(s: Standing) -> bool:

@@ -14,7 +14,24 @@ from courtyard.people.web.forms import TagListField
 class GroupForm(CleanForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Group.Kind.choices)
-    visibility = forms.ChoiceField(label=_("Who can join"), choices=Group.Visibility.choices, widget=forms.RadioSelect)
+    join_policy = forms.ChoiceField(
+        label=_("Who can join"), widget=forms.RadioSelect,
+        choices=[
+            (Group.JoinPolicy.OPEN, _("Anyone: people join with one click")),
+            (Group.JoinPolicy.REQUEST, _("By request: people ask, organizers approve")),
+            (Group.JoinPolicy.INVITATION, _("By invitation: organizers invite people")),
+        ],
+    )
+    read_access = forms.ChoiceField(
+        label=_("Who can read the discussions, library and member list"), widget=forms.RadioSelect, required=False,
+        choices=[
+            (Group.ReadAccess.MEMBERS, _("Members only: others see the group's name, description and size")),
+            (Group.ReadAccess.ORGANIZATION, _("The whole organization: everyone can read, only members write")),
+        ],
+        help_text=_("Left unchosen: members only when joining is by request or invitation, the whole "
+                    "organization when anyone can join. A members-only group joined by invitation is not listed "
+                    "at all for people outside it."),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the group is about and who it is for. Markdown is supported."),

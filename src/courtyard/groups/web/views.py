@@ -90,11 +90,12 @@ def browse(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: AuthedRequest) -> HttpResponse:
     form = GroupForm(request.POST or None, request.FILES or None,
-                     initial={"kind": Group.Kind.INTEREST, "visibility": Group.Visibility.OPEN})
+                     initial={"kind": Group.Kind.INTEREST, "join_policy": Group.JoinPolicy.OPEN})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         cover = data.pop("cover", None)
         data.pop("remove_cover", None)
+        data["read_access"] = data["read_access"] or None  # unchosen: the default for the join policy
         try:
             with transaction.atomic():
                 group = services.group_create(actor=request.user, **data)
@@ -125,13 +126,14 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     group, current, _membership = access_group(request.user, slug)
     if not rules.can_manage(current):
         raise NotFound(_("No such group."))
-    initial = {"name": group.name, "kind": group.kind, "visibility": group.visibility,
+    initial = {"name": group.name, "kind": group.kind, "join_policy": group.join_policy, "read_access": group.read_access,
                "description": group.description, "tags": list(group.tags.all())}
     form = GroupForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         cover = data.pop("cover", None)
         remove_cover = data.pop("remove_cover", False)
+        data["read_access"] = data["read_access"] or None  # unchosen: unchanged
         try:
             with transaction.atomic():
                 services.group_update(actor=request.user, group=group, data=data)
@@ -180,7 +182,7 @@ def leave(request: AuthedRequest, slug: str) -> HttpResponse:
     group, _current, _membership = access_group(request.user, slug)
     services.membership_leave(actor=request.user, group=group)
     messages.success(request, _("You left %(group)s.") % {"group": group.name})
-    if group.visibility == Group.Visibility.PRIVATE:
+    if not group.is_listed:  # it no longer exists for them
         return redirect("groups:browse")
     return redirect("groups:detail", slug=group.slug)
 

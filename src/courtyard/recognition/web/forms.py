@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from courtyard.accounts.models import User
 from courtyard.core.web.forms import CleanForm
 from courtyard.groups.models import Group
-from courtyard.groups.selectors import visible_groups
+from courtyard.groups.selectors import readable_group_ids
 from courtyard.people.models import Profile, Team
 from courtyard.recognition.models import Value
 from courtyard.recognition.selectors import team_label
@@ -93,7 +93,8 @@ class KudosForm(CleanForm):
 
     def clean_group(self) -> list[Group]:
         groups: list[Group] = []
-        readable = visible_groups(self.actor)
+        # Thanking a group speaks to its members: only groups whose content the sender may read.
+        readable = Group.objects.filter(pk__in=readable_group_ids(self.actor))
         for token in _tokens(self.cleaned_data["group"]):
             group = readable.filter(name__iexact=token).order_by("archived_at").first()
             if group is None:

@@ -126,7 +126,8 @@ def people_scenarios() -> list[Scenario]:
 
 def groups_scenarios() -> list[Scenario]:
     """The busiest open group, the longest thread of an open group (first and last page), browsing, the API."""
-    open_groups = Group.objects.filter(visibility=Group.Visibility.OPEN, archived_at__isnull=True)
+    open_groups = Group.objects.filter(read_access=Group.ReadAccess.ORGANIZATION, join_policy=Group.JoinPolicy.OPEN,
+                                       archived_at__isnull=True)
     busy = open_groups.order_by("-thread_count", "pk").first()
     thread = (
         Thread.objects.filter(group__in=open_groups, deleted_at__isnull=True)
