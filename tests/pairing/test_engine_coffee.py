@@ -88,7 +88,7 @@ def round_st(draw, min_n=0, max_n=12, cross=False, group_sizes=(2, 3, 4), sparse
 
 
 def brute_force(people, history, rules):
-    """Best (placed, -repeats, -size deviation, score) over every arrangement, by plain recursion over
+    """Best (placed, -repeats, -seats short of the group size, -size deviation, score) over every arrangement, by plain recursion over
     ``coffee_pair_blocker``/``coffee_pair_score`` (independent of the engine's arrays and solvers)."""
     people = sorted(people, key=lambda p: p.id)
     n = len(people)
@@ -111,7 +111,7 @@ def brute_force(people, history, rules):
     @functools.cache
     def best(rest):
         if not rest:
-            return (0, 0, 0, 0.0)
+            return (0, 0, 0, 0, 0.0)
         first, others = rest[0], rest[1:]
         result = best(others)  # first left out
         for size in range(2, g + 2):
@@ -130,7 +130,14 @@ def brute_force(people, history, rules):
                     score += s
                     repeats += r
                 sub = best(tuple(k for k in others if k not in mates))
-                cand = (sub[0] + size, sub[1] - repeats, sub[2] - (size - g) ** 2, sub[3] + score)
+                short = max(0, g - size)  # seats short of the asked size weigh before the deviation
+                cand = (
+                    sub[0] + size,
+                    sub[1] - repeats,
+                    sub[2] - short,
+                    sub[3] - (size - g) ** 2,
+                    sub[4] + score,
+                )
                 if cand > result:
                     result = cand
         return result
@@ -198,7 +205,7 @@ def test_a_pair_is_repeated_only_when_no_arrangement_avoids_it(case):
     enumerates too and must find the same optimum; from 9 on it runs its solvers."""
     people, history, rules = case
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(3))
-    placed, neg_repeats, _, score = brute_force(people, history, rules)
+    placed, neg_repeats, _, _, score = brute_force(people, history, rules)
     assert placed_of(result) == placed
     assert repeats_of(result) == -neg_repeats
     if len(people) <= 8:
@@ -214,7 +221,7 @@ def test_cross_rounds_are_exact(case):
     inside a trio is repaired after the assignment, which then may fall short of the optimum."""
     people, history, rules = case
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(3))
-    placed, neg_repeats, _, score = brute_force(people, history, rules)
+    placed, neg_repeats, _, _, score = brute_force(people, history, rules)
     assert placed_of(result) <= placed
     same_side_conflict = any(
         a.side == b.side and coffee_pair_blocker(a, b, rules=rules) != "same side"
@@ -236,6 +243,52 @@ def test_without_constraints_everyone_is_placed_in_the_planned_sizes(people, g):
     assert len(result.unmatched) == (1 if len(people) == 1 else 0)
     if g == 2:
         assert result.stats.larger_groups == len(people) % 2 if len(people) > 1 else True
+
+
+def best_sizes(n, g):
+    """The promise of ``CoffeeRules.group_size``, by listing every multiset of sizes 2..g+1 adding up
+    to n: the fewest seats short of g, then the smallest squared deviation from g."""
+
+    def splits(rest, largest):
+        if rest == 0:
+            yield ()
+        for s in range(min(rest, largest), 1, -1):
+            for more in splits(rest - s, s):
+                yield (s, *more)
+
+    def cost(sizes):
+        return sum(max(0, g - s) for s in sizes), sum((s - g) ** 2 for s in sizes)
+
+    return sorted(min(splits(n, g + 1), key=cost, default=()))
+
+
+@pytest.mark.parametrize("g", [2, 3, 4])
+def test_group_sizes_keep_the_promise_of_the_rules(g):
+    for n in range(2, 61):
+        sizes = group_sizes(n, g)
+        assert sorted(sizes) == best_sizes(n, g), n
+        if any(t * g <= n <= t * (g + 1) for t in range(1, n + 1)):
+            assert set(sizes) <= {g, g + 1}
+            assert sizes.count(g + 1) == n % g  # only as many larger groups as the remainder needs
+
+
+def test_eleven_people_in_threes_meet_as_four_four_three():
+    people = [Person(id=k + 1, department_id=k % 4) for k in range(11)]
+    result = coffee_round(people, history={}, rules=CoffeeRules(group_size=3), rng=random.Random(0))
+    assert sorted(len(x.member_ids) for x in result.groups) == [3, 4, 4]
+    assert group_sizes(11, 3) == [4, 4, 3]
+    assert group_sizes(5, 3) == [3, 2]  # no split into threes and fours exists
+    assert group_sizes(6, 4) == [3, 3]
+
+
+@PROPS
+@given(people=people_st(min_n=2, max_n=60), g=st.sampled_from([2, 3, 4]), seed=st.integers(0, 99))
+def test_rounds_without_constraints_have_the_promised_sizes(people, g, seed):
+    """Whatever the method (enumeration, exact, groups with restarts), the sizes are the promised ones."""
+    people = [Person(id=p.id, interests=p.interests, department_id=p.department_id) for p in people]
+    result = coffee_round(people, history={}, rules=CoffeeRules(group_size=g), rng=random.Random(seed))
+    assert result.unmatched == ()
+    assert sorted(len(x.member_ids) for x in result.groups) == best_sizes(len(people), g)
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3])

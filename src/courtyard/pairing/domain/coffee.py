@@ -81,21 +81,34 @@ RANDOM_EXTRA = 3
 Groups = list[list[int]]
 
 
+def size_cost(size: int, group_size: int) -> tuple[int, int]:
+    """How far one group is from the asked size, as (seats short of it, squared deviation). Compared
+    as tuples (summed over groups): a group below the asked size is worse than any number of groups
+    one above it; a trio when pairs were asked costs only its deviation."""
+    return max(0, group_size - size), (size - group_size) ** 2
+
+
 def group_sizes(n: int, group_size: int) -> list[int]:
-    """Sizes for ``n`` people: as close to ``group_size`` as possible (fewest squared deviations),
-    each between 2 and group_size + 1. Pairs: all 2s and one 3 when n is odd. Empty when n < 2."""
+    """Sizes for ``n`` people: groups of ``group_size`` and ``group_size + 1`` (as many larger groups
+    as the remainder needs) whenever such a split exists; otherwise the fewest seats short of
+    ``group_size``, then the smallest squared deviation (11 in threes: 4+4+3; 5 in threes: 3+2; 6 in
+    fours: 3+3). Each group has 2 to group_size + 1 people. Empty when n < 2."""
     if n < 2:
         return []
+    t, extra = divmod(n, group_size)
+    if t >= 1 and extra <= t:
+        return [group_size + 1] * extra + [group_size] * (t - extra)
+    # No such split (a handful of people): the most even split into t groups, the best t.
     best: list[int] = [n]
-    best_cost = None
+    best_cost: tuple[int, int] | None = None
     for t in range(max(1, n // (group_size + 1)), n // 2 + 1):
-        base, extra = divmod(n, t)
-        sizes = [base + 1] * extra + [base] * (t - extra)
-        if min(sizes) < 2 or max(sizes) > group_size + 1:
+        base, extra = divmod(n, t)  # the most even split into t groups: extra of base + 1
+        if base < 2 or base + (extra > 0) > group_size + 1:
             continue
-        cost = sum((s - group_size) ** 2 for s in sizes)
+        big, small = size_cost(base + 1, group_size), size_cost(base, group_size)
+        cost = (extra * big[0] + (t - extra) * small[0], extra * big[1] + (t - extra) * small[1])
         if best_cost is None or cost < best_cost:
-            best, best_cost = sizes, cost
+            best, best_cost = [base + 1] * extra + [base] * (t - extra), cost
     return best
 
 
@@ -258,7 +271,8 @@ class _Solver:
     # ------------------------------------------------------------------------------- enumeration
 
     def enumerate_all(self, members: IntArray) -> Groups:
-        """Exact: the best arrangement by (placed, fewest repeats, sizes closest to group_size, score)."""
+        """Exact: the best arrangement by (placed, fewest repeats, fewest seats short of group_size,
+        sizes closest to it, score)."""
         m = len(members)
         S = np.zeros((m, m))
         R = np.zeros((m, m), dtype=np.int64)
@@ -269,11 +283,11 @@ class _Solver:
             allowed = self.data.allowed(members[a], members[b])
             S[a, b], R[a, b], ok[a, b] = score, recent, allowed
         sizes = range(2, self.g + 2)
-        memo: dict[int, tuple[tuple[float, float, float, float], tuple[tuple[int, ...], ...]]] = {}
+        memo: dict[int, tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]] = {}
 
-        def best(mask: int) -> tuple[tuple[float, float, float, float], tuple[tuple[int, ...], ...]]:
+        def best(mask: int) -> tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]:
             if mask == 0:
-                return (0.0, 0.0, 0.0, 0.0), ()
+                return (0.0, 0.0, 0.0, 0.0, 0.0), ()
             if mask in memo:
                 return memo[mask]
             first = (mask & -mask).bit_length() - 1
@@ -298,11 +312,13 @@ class _Solver:
                     for k in group:
                         sub_mask &= ~(1 << k)
                     sub_key, sub_groups = best(sub_mask)
+                    short, dev = size_cost(s, self.g)
                     cand = (
                         sub_key[0] + s,
                         sub_key[1] - repeats,
-                        sub_key[2] - (s - self.g) ** 2,
-                        sub_key[3] + score,
+                        sub_key[2] - short,
+                        sub_key[3] - dev,
+                        sub_key[4] + score,
                     )
                     if cand > result[0]:
                         result = (cand, (group, *sub_groups))
@@ -379,15 +395,17 @@ class _Solver:
         placed = sum(len(g) for g in groups)
         repeats = 0
         score = 0.0
-        dev = 0
+        short = dev = 0
         for g in groups:
-            dev += (len(g) - self.g) ** 2
+            cost = size_cost(len(g), self.g)
+            short += cost[0]
+            dev += cost[1]
             idx = np.asarray(g, dtype=np.int64)
             a, b = np.triu_indices(len(g), 1)
             s, recent = self.data.score(idx[a], idx[b])
             repeats += int(recent.sum())
             score += float(s.sum())
-        return (placed, -repeats, -dev, score)
+        return (placed, -repeats, -short, -dev, score)
 
     def _matching(self, members: IntArray, i: IntArray, j: IntArray) -> Groups:
         """Maximum-cardinality maximum-weight matching over candidate edges (global indices)."""
