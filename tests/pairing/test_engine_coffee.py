@@ -439,6 +439,51 @@ def test_exact_rounds_equal_the_networkx_optimum(n, seed):
     assert result.stats.total_score == pytest.approx(optimum, abs=1e-6)
 
 
+def trio_enumeration(people, history, rules):
+    """The best odd round by trying every allowed trio with networkx's blossom on everyone else:
+    (placed, -repeats, -trios, score), the order the engine ranks arrangements in."""
+    best = None
+    for trio in [None, *itertools.combinations(people, 3)]:
+        if trio is not None and any(
+            coffee_pair_blocker(a, b, rules=rules) for a, b in itertools.combinations(trio, 2)
+        ):
+            continue
+        rest = [p for p in people if trio is None or p not in trio]
+        graph = nx.Graph()
+        for a, b in itertools.combinations(rest, 2):
+            if coffee_pair_blocker(a, b, rules=rules) is None:
+                ps = coffee_pair_score(a, b, history=history, rules=rules, weights=W)
+                ago = history.get(frozenset((a.id, b.id)))
+                graph.add_edge(
+                    a.id,
+                    b.id,
+                    weight=ps.score - REPEAT_PENALTY * (ago is not None and ago <= rules.lookback_rounds),
+                )
+        groups = [tuple(e) for e in nx.max_weight_matching(graph, maxcardinality=True)]
+        if trio is not None:
+            groups.append(tuple(p.id for p in trio))
+        res = coffee_evaluate(people, groups, history=history, rules=rules)
+        key = (placed_of(res), -repeats_of(res), -res.stats.larger_groups, res.stats.total_score)
+        best = key if best is None or key > best else best
+    return best
+
+
+@pytest.mark.parametrize(("n", "seed"), [(11, 1), (13, 2), (15, 3), (15, 4)])
+def test_odd_rounds_of_a_few_are_exact(n, seed):
+    """Up to 15 people an odd round is solved over every subset: the same optimum as trying every trio
+    (up to milli-points, the engine's integer scale)."""
+    people, history, rules = synthetic(n, seed)
+    rules = CoffeeRules(lookback_rounds=rules.lookback_rounds, do_not_pair=rules.do_not_pair)
+    result = coffee_round(people, history=history, rules=rules, rng=random.Random(seed))
+    placed, neg_repeats, neg_trios, score = trio_enumeration(people, history, rules)
+    assert (placed_of(result), -repeats_of(result), -result.stats.larger_groups) == (
+        placed,
+        neg_repeats,
+        neg_trios,
+    )
+    assert result.stats.total_score == pytest.approx(score, abs=n * 1e-3)
+
+
 def test_sparse_rounds_are_within_one_percent_of_the_networkx_optimum():
     people, history, rules = synthetic(400, 5)
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(5))

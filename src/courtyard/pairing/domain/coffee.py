@@ -66,7 +66,7 @@ SPARSE_EXACT_MAX = 1500
 BLOCK = 1000
 GROUP_BLOCK = 600
 THIRD_TRIALS_MAX = 60
-TRIANGLES_MAX = 15  # odd rounds up to this size try every trio: exact
+SUBSETS_MAX = 15  # odd pair rounds up to this size: exact, over every subset (2^15 of them)
 GROUP_RESTARTS_MAX = 24  # group rounds up to this size are built several times, the best kept
 GROUP_RESTARTS = 12
 DENSE_BIPARTITE_MAX = 2_000_000
@@ -357,55 +357,137 @@ class _Solver:
         return self._place_leftovers(pairs, leftovers), method
 
     def _dense_pairs(self, members: IntArray, W: FloatArray) -> Groups:
-        """Complete-graph matching; with an odd count, try every person as the trio's third when few."""
+        """Complete-graph matching. An odd count needs a trio: up to SUBSETS_MAX people the best
+        arrangement over every subset (exact); up to THIRD_TRIALS_MAX, each person in turn is left to
+        the matching of the others and joins the pair where they fit best."""
         m = len(members)
         a, b = np.triu_indices(m, 1)
         keep = W[a, b] > FORBIDDEN / 2
         li, lj = a[keep], b[keep]
+        if m % 2 == 1 and m <= SUBSETS_MAX:
+            return self._subsets(members)
         base = self._matching(members, members[li], members[lj])
         if m % 2 == 0 or m > THIRD_TRIALS_MAX:
             return self._place_leftovers(base, _left(members, base))
+        return self._thirds(members, W, li, lj, base)
+
+    def _subsets(self, members: IntArray) -> Groups:
+        """Exact for a few people (pairs and trios): a table over every subset, built by subset size
+        with numpy. A subset's best arrangement either leaves its lowest member out, pairs them or puts
+        them in a trio, plus the best arrangement of what is left. The order of ``_key`` (placed,
+        repeats, sizes, score) is packed into one integer per group, score in milli-points as the
+        matching weighs it, so the table compares arrangements exactly."""
+        m = len(members)
+        score, recent, ok = self.data.dense(members)
+        s = np.rint(score * SCALE).astype(np.int64)
+        r = recent.astype(np.int64)
+        # Fields, most significant first: people placed, repeats, trios (the size deviation), score.
+        # Each field's largest possible total stays below half the unit of the field above it.
+        unit_placed, unit_repeat, unit_trio = 1 << 40, 1 << 32, 1 << 26
+        pair = np.where(ok, 2 * unit_placed - unit_repeat * r + s, -1)
+        trio = (
+            3 * unit_placed
+            - unit_trio
+            - unit_repeat * (r[:, :, None] + r[:, None, :] + r[None, :, :])
+            + s[:, :, None]
+            + s[:, None, :]
+            + s[None, :, :]
+        )
+        trio_ok = ok[:, :, None] & ok[:, None, :] & ok[None, :, :]
+        trio = np.where(trio_ok, trio, -1)
+        size = 1 << m
+        masks = np.arange(size, dtype=np.int64)
+        count = np.zeros(size, dtype=np.int64)
+        for k in range(m):
+            count += (masks >> k) & 1
+        low = np.zeros(size, dtype=np.int64)
+        for k in range(m - 1, -1, -1):
+            low = np.where((masks >> k) & 1 == 1, k, low)
+        best = np.zeros(size, dtype=np.int64)
+        choice = np.zeros(size, dtype=np.int64)  # 0: lowest left out; j + 1: paired with j; else trio
+        for c in range(1, m + 1):
+            layer = masks[count == c]
+            lo = low[layer]
+            rest = layer ^ (1 << lo)
+            top = best[rest]
+            pick = np.zeros(len(layer), dtype=np.int64)
+            for j in range(1, m):
+                has_j = ((layer >> j) & 1 == 1) & (lo < j)
+                w = pair[lo, j]
+                cand = np.where(has_j & (w >= 0), w + best[rest & ~(1 << j)], -1)
+                better = cand > top
+                top = np.where(better, cand, top)
+                pick = np.where(better, j + 1, pick)
+                if c < 3:
+                    continue
+                for k in range(j + 1, m):
+                    has_k = has_j & ((layer >> k) & 1 == 1)
+                    w3 = trio[lo, j, k]
+                    cand = np.where(has_k & (w3 >= 0), w3 + best[rest & ~(1 << j) & ~(1 << k)], -1)
+                    better = cand > top
+                    top = np.where(better, cand, top)
+                    pick = np.where(better, (j + 1) * (m + 1) + k + 1, pick)
+            best[layer] = top
+            choice[layer] = pick
+        groups: Groups = []
+        mask = size - 1
+        while mask:
+            lo_k = int(low[mask])
+            code = int(choice[mask])
+            mask ^= 1 << lo_k
+            if code == 0:
+                continue
+            mates = [code - 1] if code <= m else [code // (m + 1) - 1, code % (m + 1) - 1]
+            for x in mates:
+                mask ^= 1 << x
+            groups.append([int(members[x]) for x in (lo_k, *mates)])
+        return groups
+
+    def _thirds(self, members: IntArray, W: FloatArray, li: IntArray, lj: IntArray, base: Groups) -> Groups:
+        """Odd rounds of a few dozen: each person in turn is the third, left to the matching of the
+        others, then joins the pair where they fit best. A third is tried only if it could win: the
+        matching of the others weighs at most the maximum-cardinality matching of everyone (``base``),
+        and joining a pair adds at most the third's two best weights."""
+        m = len(members)
+        local = {int(x): k for k, x in enumerate(members)}
+        edges = np.rint(W[li, lj] * SCALE).astype(np.int64)
+        pairs_w = sum(W[local[p[0]], local[p[1]]] for p in base if len(p) == 2)
+        ranked = np.sort(np.where(W > FORBIDDEN / 2, W, -np.inf), axis=1)
+        bound = pairs_w + ranked[:, -1] + ranked[:, -2]
         best: Groups | None = None
         best_key: tuple[float, ...] | None = None
-        if m <= TRIANGLES_MAX:
-            # Exact: every allowed trio, with the best matching of everyone else.
-            for trio in itertools.combinations(range(m), 3):
-                if any(W[x, y] <= FORBIDDEN / 2 for x, y in itertools.combinations(trio, 2)):
-                    continue
-                sel = ~(np.isin(li, trio) | np.isin(lj, trio))
-                rest = self._matching(members, members[li[sel]], members[lj[sel]])
-                groups = [*rest, [int(members[k]) for k in trio]]
-                groups = self._place_leftovers(groups, _left(members, groups))
-                key = self._key(groups)
-                if best_key is None or key > best_key:
-                    best, best_key = groups, key
-            if best is not None:
-                fallback = self._place_leftovers(base, _left(members, base))
-                return best if best_key is not None and best_key >= self._key(fallback) else fallback
-        for third in range(m):
+        best_w = -np.inf
+        for third in np.argsort(-bound, kind="stable").tolist():
+            if best is not None and bound[third] <= best_w + 1e-9:
+                break  # no later third can weigh more than the arrangement found
             sel = (li != third) & (lj != third)
-            trial = self._matching(members, members[li[sel]], members[lj[sel]])
-            groups = self._place_leftovers(trial, _left(members, trial))
+            trial = _blossom(m, li[sel], lj[sel], edges[sel])
+            groups = [[int(members[u]), int(members[v])] for u, v in trial]
+            groups = self._place_leftovers(groups, _left(members, groups))
             key = self._key(groups)
             if best_key is None or key > best_key:
                 best, best_key = groups, key
+                best_w = sum(
+                    W[local[x], local[y]] for g in groups for x, y in itertools.combinations(g, 2)
+                )
         return best if best is not None else []
 
     def _key(self, groups: Groups) -> tuple[float, ...]:
+        """(placed, -repeats, -seats short, -size deviation, score): the order arrangements are
+        compared in. All pairs scored in one vectorized call."""
         placed = sum(len(g) for g in groups)
-        repeats = 0
-        score = 0.0
         short = dev = 0
+        xs: list[int] = []
+        ys: list[int] = []
         for g in groups:
             cost = size_cost(len(g), self.g)
             short += cost[0]
             dev += cost[1]
-            idx = np.asarray(g, dtype=np.int64)
-            a, b = np.triu_indices(len(g), 1)
-            s, recent = self.data.score(idx[a], idx[b])
-            repeats += int(recent.sum())
-            score += float(s.sum())
-        return (placed, -repeats, -short, -dev, score)
+            for x, y in itertools.combinations(g, 2):
+                xs.append(x)
+                ys.append(y)
+        s, recent = self.data.score(np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64))
+        return (placed, -int(recent.sum()), -short, -dev, float(s.sum()))
 
     def _matching(self, members: IntArray, i: IntArray, j: IntArray) -> Groups:
         """Maximum-cardinality maximum-weight matching over candidate edges (global indices)."""
@@ -711,6 +793,15 @@ class _Solver:
             if best >= 0:
                 out[best].append(x)
         return out
+
+
+def _blossom(m: int, i: IntArray, j: IntArray, w: IntArray) -> list[tuple[int, int]]:
+    """Maximum-cardinality maximum-weight matching of nodes 0..m-1 over edges (i, j) of integer
+    weights w (rustworkx's blossom)."""
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(m))
+    graph.add_edges_from(list(zip(i.tolist(), j.tolist(), w.tolist(), strict=True)))
+    return sorted(rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int))
 
 
 def _left(members: IntArray, groups: Groups) -> list[int]:
