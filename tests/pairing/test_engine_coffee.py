@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import random
+import subprocess
+import sys
 
 import networkx as nx
 import numpy as np
@@ -291,6 +294,21 @@ def test_rounds_without_constraints_have_the_promised_sizes(people, g, seed):
     assert sorted(len(x.member_ids) for x in result.groups) == best_sizes(len(people), g)
 
 
+@pytest.mark.parametrize(("n", "g"), [(1000, 3), (1801, 4)])
+def test_large_group_rounds_have_the_promised_sizes(n, g):
+    """Rounds cut into blocks: each block takes whole groups of the round's plan, so the round has no
+    more groups of g + 1 than its own remainder needs (blocks planning alone each rounded up)."""
+    rnd = random.Random(n)
+    people = [
+        Person(id=k + 1, department_id=rnd.randrange(6), interests=frozenset(rnd.sample(INTERESTS, 2)))
+        for k in range(n)
+    ]
+    result = coffee_round(people, history={}, rules=CoffeeRules(group_size=g), rng=random.Random(1))
+    assert result.unmatched == ()
+    assert sorted(len(x.member_ids) for x in result.groups) == sorted(group_sizes(n, g))
+    assert result.stats.larger_groups == n % g
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
 def test_tiny_rounds(n):
     people = [Person(id=k + 1) for k in range(n)]
@@ -377,6 +395,39 @@ def test_large_rounds_are_deterministic_and_keep_the_rules():
     check_hard_rules(people, rules, a)
     assert a.unmatched == ()
     assert a.stats.repeats_within_lookback == 0
+
+
+BLOCKS_ROUND = """
+import random, sys
+from courtyard.pairing.domain import coffee_round
+from courtyard.pairing.domain.types import CoffeeRules, Person
+interests = ["climbing", "jazz", "chess", "running", "opera", "sourdough", "tea", "go"]
+rnd = random.Random(4)
+people = [
+    Person(id=k, department_id=rnd.randrange(6), interests=frozenset(rnd.sample(interests, 3)),
+           utc_offset_minutes=rnd.choice([0, 60, 330]))
+    for k in range(1600)
+]
+result = coffee_round(people, history={}, rules=CoffeeRules(), rng=random.Random(1))
+print(result.stats.method, sorted(g.member_ids for g in result.groups))
+"""
+
+
+def test_block_rounds_are_the_same_in_every_process():
+    """Blocks follow a random ranking of interests: the same seed must give the same round whatever
+    the hash seed of the process (a set of strings iterates in another order in each process)."""
+    outputs = set()
+    for hash_seed in ("1", "2", "3"):
+        done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+            [sys.executable, "-c", BLOCKS_ROUND],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.startswith("blocks ")
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
 
 
 # -------------------------------------------------------------------------------------- exactness
@@ -518,6 +569,12 @@ def test_vectorized_scores_equal_the_explained_scores(case):
         assert recent[k] == dense_recent[x, y] == (ago is not None and ago <= rules.lookback_rounds)
         blocked = coffee_pair_blocker(people[x], people[y], rules=rules) is not None
         assert allowed[k] == dense_ok[x, y] == (not blocked)
+    # Rows against other columns (what a block's candidates and the benchmark's bound read).
+    rows, cols = np.arange(0, n, 2), np.arange(n - 1, -1, -1)
+    rect, rect_recent, rect_ok = data.dense(rows, cols)
+    assert np.allclose(rect, dense[np.ix_(rows, cols)])
+    assert (rect_recent == dense_recent[np.ix_(rows, cols)]).all()
+    assert (rect_ok == dense_ok[np.ix_(rows, cols)]).all()
 
 
 def test_a_pair_is_explained():

@@ -2,20 +2,28 @@
 
 How a round is solved (``CoffeeStats.method`` says which):
 
-- ``exact-enumeration`` (at most 8 people): every arrangement is tried.
+- ``exact-enumeration`` (at most 8 people, 9 in groups): every arrangement is tried.
 - ``exact`` (pairs, at most 300 people): maximum-weight matching (rustworkx's blossom, maximum
   cardinality) on the complete graph of allowed pairs; then the odd one out joins the pair where they
-  fit best, and swaps between groups polish the trio.
-- ``sparse-exact`` (pairs, at most 2,000 people): the same on a sparse candidate graph: for each
-  person the best-scoring of ~50 sampled candidates (half of them share an interest), plus a few
-  random allowed partners who have not met recently. The random part makes the graph contain a random
-  3-out graph, which has a perfect matching with high probability (Frieze 1986), so the sparse graph
-  almost never forces a repeat that the complete graph would avoid; anyone it leaves over is matched
-  again on the complete graph of the leftovers.
-- ``blocks`` (pairs, larger rounds): people are shuffled into blocks of ~1,000 and each block is
-  solved as ``sparse-exact``; the leftovers are matched together.
+  fit best, and swaps between groups polish the trio. An odd round of at most 15 people is solved
+  exactly over every subset instead (a table of 2^15 entries, filled by numpy a subset size at a
+  time); up to 59, each person is tried as the trio's third while that can still win.
+- ``sparse-exact`` (pairs, at most 1,500 people): the same on a sparse candidate graph: everyone's
+  12 best partners, plus a few random allowed partners who have not met recently. The random part
+  makes the graph contain a random 3-out graph, which has a perfect matching with high probability
+  (Frieze 1986), so the sparse graph almost never forces a repeat that the complete graph would
+  avoid; anyone it leaves over is matched again on the complete graph of the leftovers.
+- ``blocks`` (pairs, larger rounds): blossom is too slow on a sparse graph of everyone (17 s for
+  10,000), so people are cut into blocks of ~700 solved as ``sparse-exact``. The cut follows an
+  affinity order (one shared interest, then the working hours' start; departments mixed), so a
+  block holds most of its members' good partners; random blocks lost 1-3% of the optimum. Then a
+  second pass cuts the pairs along other borders (another interest ranking) and re-solves each block
+  with its current pairs among the candidates, which can only improve it. Measured against the
+  exact optimum on the complete graph at 2,000 people and against a dual upper bound above that
+  (bench/pairing_engine.py).
 - ``groups`` (group_size 3-4): seeds, then rounds of linear assignment (scipy) adding one member to
-  every group, then best-improvement swaps between groups; blocks of ~600 for large rounds.
+  every group, then best-improvement swaps between groups; blocks of ~600 for large rounds, each
+  taking whole groups of the round's plan of sizes.
 - ``bipartite`` (cross-group programs): exact assignment of side a to side b (scipy's dense or sparse
   LAPJV), surplus people joining pairs as trios.
 
@@ -63,7 +71,8 @@ ENUMERATE_MAX = 8
 ENUMERATE_GROUPS_MAX = 9
 DENSE_MAX = 300
 SPARSE_EXACT_MAX = 1500
-BLOCK = 1000
+BLOCK = 700  # people per block above SPARSE_EXACT_MAX
+REBLOCK_PASSES = 1  # passes over other block borders after the first
 GROUP_BLOCK = 600
 THIRD_TRIALS_MAX = 60
 SUBSETS_MAX = 15  # odd pair rounds up to this size: exact, over every subset (2^15 of them)
@@ -75,7 +84,7 @@ CROSS_FORBIDDEN = -1e11  # cells of the side-a x side-b matrix solved densely
 POOL_RANDOM = 30
 POOL_INTEREST = 20
 TOP_K = 12
-BLOCK_TOP_K = 8  # large rounds: fewer candidates, faster blocks
+BLOCK_TOP_K = 12
 RANDOM_EXTRA = 3
 
 Groups = list[list[int]]
@@ -339,22 +348,57 @@ class _Solver:
             groups = self._swap_search(everyone, W, groups)
             return groups, "exact"
         if n <= SPARSE_EXACT_MAX:
-            blocks = [everyone]
-            method = "sparse-exact"
-        else:
-            shuffled = self.gen.permutation(n)
-            count = max(1, round(n / BLOCK))
-            blocks = [np.sort(b) for b in np.array_split(shuffled, count)]
-            method = "blocks"
-        pairs: Groups = []
-        leftovers: list[int] = []
-        for block in blocks:
-            i, j = self._candidates(block, TOP_K if method == "sparse-exact" else BLOCK_TOP_K)
-            matched = self._matching(block, i, j)
-            pairs.extend(matched)
-            done = {x for p in matched for x in p}
-            leftovers.extend(int(x) for x in block if int(x) not in done)
-        return self._place_leftovers(pairs, leftovers), method
+            i, j = self._candidates(everyone, TOP_K)
+            matched = self._matching(everyone, i, j)
+            return self._place_leftovers(matched, _left(everyone, matched)), "sparse-exact"
+        units: Groups = [[int(x)] for x in everyone]
+        for _ in range(1 + REBLOCK_PASSES):
+            units = self._reblock(units)
+        pairs = [g for g in units if len(g) == 2]
+        return self._place_leftovers(pairs, [g[0] for g in units if len(g) == 1]), "blocks"
+
+    def _reblock(self, units: Groups) -> Groups:
+        """One pass of block matching. Units (pairs of the previous pass, or single people) are ordered
+        by a random affinity order and cut into blocks of ~BLOCK people; each block is solved as
+        ``sparse-exact`` on its own candidates plus the pairs it already holds. The first pass starts
+        from single people; later passes cut the same people along other borders, and since a block's
+        current pairs remain candidates, a block's matching never gets worse: a pass only improves.
+        """
+        n = self.data.n
+        rank = np.empty(n, dtype=np.int64)
+        rank[self._affinity_order(np.arange(n, dtype=np.int64))] = np.arange(n)
+        keys = np.fromiter((min(rank[x] for x in u) for u in units), dtype=np.int64, count=len(units))
+        ordered = [units[k] for k in np.argsort(keys, kind="stable")]
+        sizes = np.cumsum([len(u) for u in ordered])
+        count = max(1, round(n / BLOCK))
+        cuts = np.searchsorted(sizes, np.arange(1, count) * (n / count))
+        out: Groups = []
+        for chunk in np.split(np.arange(len(ordered)), cuts):
+            if not len(chunk):
+                continue
+            held = [ordered[k] for k in chunk]
+            block = np.sort(np.asarray([x for u in held for x in u], dtype=np.int64))
+            i, j = self._candidates(block, BLOCK_TOP_K)
+            pairs = np.asarray([sorted(u) for u in held if len(u) == 2], dtype=np.int64).reshape(-1, 2)
+            keys2 = np.unique(np.concatenate([i * n + j, pairs[:, 0] * n + pairs[:, 1]]))
+            matched = self._matching(block, keys2 // n, keys2 % n)
+            out.extend(matched)
+            out.extend([x] for x in _left(block, matched))
+        return out
+
+    def _affinity_order(self, members: IntArray) -> IntArray:
+        """``members`` in an order where neighbours tend to be good partners: by one interest each
+        (the first they hold in a random ranking of interests: a new ranking per call), then by the
+        UTC start of their working day in two-hour steps, then at random. Departments are left mixed,
+        so a block cut from this order holds people who share an interest and working hours across
+        departments, which is where the high scores are."""
+        data = self.data
+        m = len(members)
+        it = data.interests[members]
+        rank = self.gen.permutation(it.shape[1]).astype(np.float64) + 1
+        top = np.asarray(it.multiply(rank[None, :]).max(axis=1).todense()).ravel() if it.nnz else np.zeros(m)
+        hours = data.start[members] // 120
+        return members[np.lexsort((self.gen.random(m), hours, top))]
 
     def _dense_pairs(self, members: IntArray, W: FloatArray) -> Groups:
         """Complete-graph matching. An odd count needs a trio: up to SUBSETS_MAX people the best
@@ -447,30 +491,34 @@ class _Solver:
         """Odd rounds of a few dozen: each person in turn is the third, left to the matching of the
         others, then joins the pair where they fit best. A third is tried only if it could win: the
         matching of the others weighs at most the maximum-cardinality matching of everyone (``base``),
-        and joining a pair adds at most the third's two best weights."""
+        and joining a pair adds at most the third's two best weights. Trials are compared by (placed,
+        weight) straight from W; only the winner is built."""
         m = len(members)
         local = {int(x): k for k, x in enumerate(members)}
         edges = np.rint(W[li, lj] * SCALE).astype(np.int64)
         pairs_w = sum(W[local[p[0]], local[p[1]]] for p in base if len(p) == 2)
         ranked = np.sort(np.where(W > FORBIDDEN / 2, W, -np.inf), axis=1)
         bound = pairs_w + ranked[:, -1] + ranked[:, -2]
-        best: Groups | None = None
-        best_key: tuple[float, ...] | None = None
-        best_w = -np.inf
+        best: list[tuple[int, int]] | None = None
+        best_value: tuple[int, float] | None = None
         for third in np.argsort(-bound, kind="stable").tolist():
-            if best is not None and bound[third] <= best_w + 1e-9:
-                break  # no later third can weigh more than the arrangement found
+            if best_value is not None and best_value[0] == m and bound[third] <= best_value[1] + 1e-9:
+                break  # everyone placed, and no later third can weigh more
             sel = (li != third) & (lj != third)
             trial = _blossom(m, li[sel], lj[sel], edges[sel])
-            groups = [[int(members[u]), int(members[v])] for u, v in trial]
-            groups = self._place_leftovers(groups, _left(members, groups))
-            key = self._key(groups)
-            if best_key is None or key > best_key:
-                best, best_key = groups, key
-                best_w = sum(
-                    W[local[x], local[y]] for g in groups for x, y in itertools.combinations(g, 2)
-                )
-        return best if best is not None else []
+            if not trial:
+                continue
+            p = np.asarray([u for u, _ in trial], dtype=np.int64)
+            q = np.asarray([v for _, v in trial], dtype=np.int64)
+            join = W[third, p] + W[third, q]
+            joined = bool((join > FORBIDDEN / 2).any())  # the third has a pair to join
+            value = (2 * len(trial) + joined, float(W[p, q].sum() + (join.max() if joined else 0.0)))
+            if best_value is None or value > best_value:
+                best, best_value = trial, value
+        if best is None:
+            return self._place_leftovers(base, _left(members, base))
+        groups = [[int(members[u]), int(members[v])] for u, v in best]
+        return self._place_leftovers(groups, _left(members, groups))
 
     def _key(self, groups: Groups) -> tuple[float, ...]:
         """(placed, -repeats, -seats short, -size deviation, score): the order arrangements are
@@ -566,21 +614,23 @@ class _Solver:
 
     def groups(self) -> tuple[Groups, str]:
         n = self.data.n
-        everyone = np.arange(n, dtype=np.int64)
-        if n <= GROUP_BLOCK:
-            blocks = [everyone]
-        else:
-            count = max(1, round(n / GROUP_BLOCK))
-            blocks = [np.sort(b) for b in np.array_split(self.gen.permutation(n), count)]
+        sizes = group_sizes(n, self.g)
+        # Blocks take whole groups of the round's plan, so the sizes of the round are the promised
+        # ones (blocks planned on their own would each round their own remainder up).
+        count = max(1, min(len(sizes), round(n / GROUP_BLOCK)))
+        plans = [[int(x) for x in part] for part in np.array_split(np.asarray(sizes, dtype=np.int64), count)]
+        cuts = np.cumsum([sum(plan) for plan in plans])[:-1]
+        people = np.arange(n, dtype=np.int64) if count == 1 else self.gen.permutation(n)
         out: Groups = []
-        for block in blocks:
+        for block, plan in zip(np.split(people, cuts), plans, strict=True):
+            block = np.sort(block)
             W = self.dense(block)
             restarts = GROUP_RESTARTS if len(block) <= GROUP_RESTARTS_MAX else 1
             best: Groups = []
             best_key: tuple[float, ...] | None = None
             for _ in range(restarts):
-                built = self._swap_search(block, W, self._assign_groups(block, W))
-                built = self._replace_dropped(block, self._drop_broken(built))
+                built = self._swap_search(block, W, self._assign_groups(block, W, plan))
+                built = self._replace_dropped(block, self._drop_broken(block, W, built))
                 key = self._key(built)
                 if best_key is None or key > best_key:
                     best, best_key = built, key
@@ -611,9 +661,8 @@ class _Solver:
             groups.extend(self._matching(rest, rest[a], rest[b]))
         return groups
 
-    def _assign_groups(self, block: IntArray, W: FloatArray) -> Groups:
+    def _assign_groups(self, block: IntArray, W: FloatArray, sizes: list[int]) -> Groups:
         m = len(block)
-        sizes = group_sizes(m, self.g)
         if not sizes:
             return []
         t = len(sizes)
@@ -649,10 +698,17 @@ class _Solver:
         t = len(groups)
         inside = grp >= 0
         idx = np.arange(m)
+        # W with a zero column m: groups padded to one width with m gather nothing. (A gather, not
+        # a product with a one-hot matrix: cheaper for groups of 2-5, and no BLAS threads.)
+        Wz = np.concatenate([W, np.zeros((m, 1))], axis=1)
+        width = max(len(g) for g in groups)
         for _ in range(rounds):
-            onehot = np.zeros((m, t))
-            onehot[np.nonzero(inside)[0], grp[inside]] = 1.0
-            C = W @ onehot  # C[p, k]: p's weight with the members of group k (recomputed: no drift)
+            slots = np.full((t, width), m, dtype=np.int64)
+            members = np.nonzero(inside)[0]
+            order_in = members[np.argsort(grp[members], kind="stable")]
+            starts = np.searchsorted(grp[order_in], np.arange(t))
+            slots[grp[order_in], np.arange(len(order_in)) - starts[grp[order_in]]] = order_in
+            C = Wz[:, slots].sum(axis=2)  # C[p, k]: p's weight with the members of group k
             own = np.where(inside, C[idx, np.maximum(grp, 0)], 0.0)
             X = C - own[:, None]
             G = np.maximum(grp, 0)
@@ -682,14 +738,20 @@ class _Solver:
                 out[int(grp[p])].append(int(block[p]))
         return out
 
-    def _drop_broken(self, groups: Groups) -> Groups:
+    def _drop_broken(self, block: IntArray, W: FloatArray, groups: Groups) -> Groups:
         """Should a construction leave a forbidden pair (only when nothing else was possible), the
-        person with the most conflicts leaves the group."""
+        person with the most conflicts leaves the group. Read from the block's matrix: groups are
+        never cross-program, so a forbidden pair is exactly a FORBIDDEN entry."""
+        local = np.full(self.data.n, -1, dtype=np.int64)
+        local[block] = np.arange(len(block))
         out: Groups = []
         for g in groups:
             g = list(g)
             while len(g) >= 2:
-                bad = [sum(not _allowed_in_group(self.data, x, y) for y in g if y != x) for x in g]
+                idx = local[np.asarray(g, dtype=np.int64)]
+                sub = W[idx][:, idx] <= FORBIDDEN / 2
+                np.fill_diagonal(sub, False)
+                bad = sub.sum(axis=1)
                 worst = int(np.argmax(bad))
                 if bad[worst] == 0:
                     break
