@@ -24,6 +24,7 @@ from courtyard.pairing.domain import (
     coffee_pair_score,
     coffee_round,
 )
+from courtyard.pairing.domain import coffee as coffee_module
 from courtyard.pairing.domain.coffee import REPEAT_PENALTY, group_sizes
 from courtyard.pairing.domain.scoring import CoffeeData
 from courtyard.pairing.domain.types import CoffeeRules, CoffeeWeights, Person
@@ -185,6 +186,29 @@ def test_hard_rules_are_never_broken(case):
     people, history, rules = case
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(1))
     check_hard_rules(people, rules, result)
+
+
+@SLOW
+@given(round_st(min_n=2, max_n=50, group_sizes=(2,)), st.integers(0, 99))
+def test_block_rounds_keep_the_rules(case, seed):
+    """The block method (two passes over affinity blocks, each re-solving with its current pairs),
+    forced onto small rounds by shrinking its thresholds: the hard rules hold, the round is the same
+    for the same seed and, without constraints, everyone is placed in pairs and one trio."""
+    people, history, rules = case
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(coffee_module, "DENSE_MAX", 1)
+        mp.setattr(coffee_module, "SPARSE_EXACT_MAX", 1)
+        mp.setattr(coffee_module, "BLOCK", 8)
+        first = coffee_round(people, history=history, rules=rules, rng=random.Random(seed))
+        again = coffee_round(people, history=history, rules=rules, rng=random.Random(seed))
+        free = [Person(id=p.id, interests=p.interests, department_id=p.department_id) for p in people]
+        plain = coffee_round(free, history=history, rules=CoffeeRules(), rng=random.Random(seed))
+    assert first == again
+    check_hard_rules(people, rules, first)
+    if len(people) > coffee_module.ENUMERATE_MAX:
+        assert first.stats.method == plain.stats.method == "blocks"
+    assert plain.unmatched == ()
+    assert sorted(len(g.member_ids) for g in plain.groups) == sorted(group_sizes(len(people), 2))
 
 
 @PROPS

@@ -559,7 +559,7 @@ class _Solver:
         """A sparse candidate graph over ``block`` (global indices), each edge once: everyone's
         TOP_K best allowed partners plus RANDOM_EXTRA random allowed ones who did not meet recently."""
         m = len(block)
-        if m <= DENSE_MAX:
+        if m <= max(DENSE_MAX, top_k + 1):  # few enough for every pair (or too few to pick top_k)
             a, b = np.triu_indices(m, 1)
             return block[a], block[b]
         W = self.dense(block)
