@@ -27,12 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from courtyard.pairing.domain import (
     baseline_coffee,
     baseline_deferred_acceptance,
+    coffee_evaluate,
     coffee_round,
     mentorship_assign,
     teams_evaluate,
     teams_form,
 )
-from courtyard.pairing.domain.coffee import REPEAT_PENALTY, SCALE
+from courtyard.pairing.domain.coffee import REPEAT_PENALTY, SCALE, _left, _Solver, group_sizes
 from courtyard.pairing.domain.scoring import CoffeeData, mentorship_matrix
 from courtyard.pairing.domain.types import (
     CoffeeResult,
@@ -229,14 +230,18 @@ def coffee_row(
     res: CoffeeResult,
     seconds: float,
     optimum: float | None,
+    bound: float | None,
+    before: CoffeeResult | None,
     people: list[Person],
     rules: CoffeeRules,
 ) -> str:
     st = res.stats
     pairs = max(1, st.pairs)
     gap = f"{100 * st.total_score / optimum:.2f}%" if optimum else "–"
+    of_bound = f"{100 * st.total_score / bound:.2f}%" if bound else "–"
+    vs_before = f"{st.total_score / before.stats.total_score:.4f}×" if before else "–"
     return (
-        f"| {label} | {seconds:.2f} / {CPU['last']:.2f} | {st.total_score:,.0f} | {gap} | "
+        f"| {label} | {seconds:.2f} / {CPU['last']:.2f} | {st.total_score:,.0f} | {gap} | {of_bound} | {vs_before} | "
         f"{100 * st.never_met_pairs / pairs:.1f}% | {100 * st.repeats_within_lookback / pairs:.2f}% | "
         f"{100 * st.cross_department_pairs / pairs:.1f}% | {rule_breaks(res, people, rules)} | {st.unmatched} |"
     )
@@ -257,32 +262,281 @@ def do_not_pair(people: list[Person], seed: int) -> frozenset[frozenset[int]]:
     return frozenset(out)
 
 
-def bench_coffee(sizes: list[int], exact_upto: int) -> None:
+def dual_bound(
+    people: list[Person],
+    history: dict[frozenset[int], int],
+    rules: CoffeeRules,
+    top: int = 48,
+    rounds: int = 40,
+) -> tuple[float, float]:
+    """An upper bound on the total score of any arrangement in pairs that repeats no recent pair, and
+    its time: a feasible dual of the matching LP (y_i + y_j >= w_ij for every allowed pair), whose sum
+    bounds every matching. Two scans of all n^2 pairs in row blocks (CoffeeData.dense): the first
+    keeps each person's best partners, on which y is improved by averaged steps
+    y <- (y + max_j (w_ij - y_j)) / 2; the second computes y'_i = max over *all* j of w_ij - y_j, and
+    (y + y') / 2 is feasible whatever y was, so the bound does not rest on the kept partners."""
+    ordered = sorted(people, key=lambda p: p.id)
+    data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
+    t = time.perf_counter()
+    n = data.n
+    everyone = np.arange(n, dtype=np.int64)
+    chunk = max(1, 2_000_000 // n)
+
+    def rows_weights(rows: np.ndarray) -> np.ndarray:
+        score, recent, ok = data.dense(rows, everyone)
+        return np.where(ok, score - REPEAT_PENALTY * recent, -np.inf)
+
+    best_w = np.empty((n, top))
+    best_j = np.empty((n, top), dtype=np.int64)
+    for r0 in range(0, n, chunk):
+        rows = everyone[r0 : r0 + chunk]
+        w = rows_weights(rows)
+        j = np.argpartition(-w, top - 1, axis=1)[:, :top]
+        best_w[rows], best_j[rows] = np.take_along_axis(w, j, axis=1), j
+    y = best_w.max(axis=1) / 2
+    for _ in range(rounds):
+        y = (y + (best_w - y[best_j]).max(axis=1)) / 2
+    y_all = np.empty(n)
+    for r0 in range(0, n, chunk):
+        rows = everyone[r0 : r0 + chunk]
+        y_all[rows] = (rows_weights(rows) - y[None, :]).max(axis=1)
+    return float(((y + y_all) / 2).sum()), time.perf_counter() - t
+
+
+def before_blocks(
+    people: list[Person], history: dict[frozenset[int], int], rules: CoffeeRules, rng: random.Random
+) -> CoffeeResult:
+    """The previous method for rounds above 1,500, kept here as the baseline: people shuffled into
+    blocks of ~1,000, each solved on everyone's 8 best partners in the block (plus 3 random ones),
+    the leftovers matched together."""
+    ordered = sorted(people, key=lambda p: p.id)
+    data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
+    gen = np.random.default_rng(rng.getrandbits(64))
+    solver = _Solver(data, gen)
+    count = max(1, round(data.n / 1000))
+    pairs: list[list[int]] = []
+    leftovers: list[int] = []
+    for block in np.array_split(gen.permutation(data.n), count):
+        block = np.sort(block)
+        i, j = solver._candidates(block, 8)
+        matched = solver._matching(block, i, j)
+        pairs.extend(matched)
+        leftovers.extend(_left(block, matched))
+    groups = solver._place_leftovers(pairs, leftovers)
+    return coffee_evaluate(
+        ordered,
+        [[int(data.ids[k]) for k in g] for g in groups],
+        history=history,
+        rules=rules,
+        method="before",
+    )
+
+
+def random_groups(
+    people: list[Person], history: dict[frozenset[int], int], rules: CoffeeRules, rng: random.Random
+) -> CoffeeResult:
+    """What a coffee bot does for groups: shuffle, cut into the planned sizes."""
+    ids = [p.id for p in people]
+    rng.shuffle(ids)
+    groups, at = [], 0
+    for size in group_sizes(len(ids), rules.group_size):
+        groups.append(ids[at : at + size])
+        at += size
+    return coffee_evaluate(people, groups, history=history, rules=rules, method="random")
+
+
+def org_round(
+    n: int, seed: int, group_size: int = 2
+) -> tuple[list[Person], dict[frozenset[int], int], CoffeeRules]:
+    people = make_people(n, seed=seed)
+    history = make_history(people, 26, seed=seed + 1)
+    rules = CoffeeRules(
+        lookback_rounds=LOOKBACK, do_not_pair=do_not_pair(people, seed), group_size=group_size
+    )
+    return people, history, rules
+
+
+def bench_coffee(sizes: list[tuple[int, int]], exact_upto: int, bound_upto: int) -> None:
     print("\n### Coffee rounds (pairs, look-back 6 rounds, 26 rounds of history)\n")
     print(
-        "| people · method | seconds wall / CPU | total score | of exact optimum | never met | "
-        "repeated within look-back | cross-department | with own manager or do-not-pair | unmatched |"
+        "| people · method | seconds wall / CPU | total score | of exact optimum | of upper bound | "
+        "vs before | never met | repeated within look-back | cross-department | "
+        "with own manager or do-not-pair | unmatched |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n in sizes:
-        people = make_people(n, seed=n)
-        history = make_history(people, 26, seed=n + 1)
-        rules = CoffeeRules(lookback_rounds=LOOKBACK, do_not_pair=do_not_pair(people, n))
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, seed in sizes:
+        people, history, rules = org_round(n, seed)
         args = {"history": history, "rules": rules}
+        label = f"{n:,}" + ("" if seed == n else f" (instance {seed})")
         ours, t_ours = timed(functools.partial(coffee_round, people, rng=random.Random(7), **args))
         cpu_ours = CPU["last"]
         bot, t_bot = timed(functools.partial(baseline_coffee, people, rng=random.Random(7), **args))
         cpu_bot = CPU["last"]
-        optimum = None
+        before = None
+        if n > 1500:
+            before, t_before = timed(
+                functools.partial(before_blocks, people, history, rules, random.Random(7))
+            )
+            cpu_before = CPU["last"]
+        optimum = bound = None
         if n <= exact_upto:
             optimum, t_exact = exact_optimum(people, history, rules)
             print(
-                f"| {n:,} · exact optimum (rustworkx, complete graph) | {t_exact:.2f} | {optimum:,.0f} | 100% | | | | | |"
+                f"| {label} · exact optimum (rustworkx, complete graph) | {t_exact:.2f} | {optimum:,.0f} | 100% | | | | | | | |"
             )
-        CPU["last"] = cpu_ours
-        print(coffee_row(f"{n:,} · Courtyard ({ours.stats.method})", ours, t_ours, optimum, people, rules))
-        CPU["last"] = cpu_bot
-        print(coffee_row(f"{n:,} · coffee bot (random, 20 redraws)", bot, t_bot, optimum, people, rules))
+        if n <= bound_upto:
+            bound, t_bound = dual_bound(people, history, rules)
+            of_opt = f"{100 * optimum / bound:.2f}% of it" if optimum else ""
+            print(
+                f"| {label} · upper bound (LP dual, all pairs) | {t_bound:.2f} | {bound:,.0f} | {of_opt} | 100% | | | | | | |"
+            )
+        rows = [(f"Courtyard ({ours.stats.method})", ours, t_ours, cpu_ours)]
+        if before is not None:
+            rows.append(("before: random blocks of 1,000, 8 candidates", before, t_before, cpu_before))
+        rows.append(("coffee bot (random, 20 redraws)", bot, t_bot, cpu_bot))
+        for name, res, secs, cpu in rows:
+            CPU["last"] = cpu
+            print(coffee_row(f"{label} · {name}", res, secs, optimum, bound, before, people, rules))
+        if before is not None:
+            print(
+                f"| {label} · Courtyard / before | {t_ours / t_before:.2f}× wall, {cpu_ours / max(cpu_before, 1e-9):.2f}× CPU | "
+                f"{ours.stats.total_score / before.stats.total_score:.4f}× | | | | | | | | |"
+            )
+        sys.stdout.flush()
+
+
+def bench_groups(sizes: list[int]) -> None:
+    """Groups of 3 and 4 against random groups of the same sizes (what a coffee bot does)."""
+    print("\n### Coffee rounds in groups of 3 and 4 (look-back 6 rounds, 26 rounds of pairs as history)\n")
+    print(
+        "| people · group size · method | seconds wall / CPU | total score | vs random groups | sizes | "
+        "repeated within look-back | cross-department | with own manager or do-not-pair | unmatched |"
+    )
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|")
+    for n in sizes:
+        for g in (3, 4):
+            people, history, rules = org_round(n, n, group_size=g)
+            ours, t_ours = timed(
+                functools.partial(coffee_round, people, history=history, rules=rules, rng=random.Random(7))
+            )
+            cpu_ours = CPU["last"]
+            rand, t_rand = timed(functools.partial(random_groups, people, history, rules, random.Random(7)))
+            cpu_rand = CPU["last"]
+            for name, res, secs, cpu in (
+                ("Courtyard", ours, t_ours, cpu_ours),
+                ("random groups", rand, t_rand, cpu_rand),
+            ):
+                st = res.stats
+                pairs = max(1, st.pairs)
+                counts: dict[int, int] = {}
+                for grp in res.groups:
+                    counts[len(grp.member_ids)] = counts.get(len(grp.member_ids), 0) + 1
+                sizes_text = ", ".join(f"{c:,}×{k}" for k, c in sorted(counts.items()))
+                print(
+                    f"| {n:,} · {g} · {name} | {secs:.2f} / {cpu:.2f} | {st.total_score:,.0f} | "
+                    f"{st.total_score / rand.stats.total_score:.3f}× | {sizes_text} | "
+                    f"{100 * st.repeats_within_lookback / pairs:.2f}% | {100 * st.cross_department_pairs / pairs:.1f}% | "
+                    f"{rule_breaks(res, people, rules)} | {st.unmatched} |"
+                )
+            sys.stdout.flush()
+
+
+def trio_optimum(
+    people: list[Person], history: dict[frozenset[int], int], rules: CoffeeRules
+) -> tuple[float, float]:
+    """Exact optimum of an odd round, independently of the engine: every allowed trio, with
+    rustworkx's blossom on everyone else (complete graph), ranked by (placed, weight)."""
+    import rustworkx as rx
+
+    ordered = sorted(people, key=lambda p: p.id)
+    data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
+    t = time.perf_counter()
+    n = data.n
+    score, recent, ok = data.dense(np.arange(n, dtype=np.int64))
+    w = np.where(ok, np.rint((score - REPEAT_PENALTY * recent) * SCALE), -1).astype(np.int64)
+    best = None
+    for trio in itertools.combinations(range(n), 3):
+        if min(w[trio[0], trio[1]], w[trio[0], trio[2]], w[trio[1], trio[2]]) < -REPEAT_PENALTY * SCALE * 10:
+            continue
+        if not (ok[trio[0], trio[1]] and ok[trio[0], trio[2]] and ok[trio[1], trio[2]]):
+            continue
+        rest = [k for k in range(n) if k not in trio]
+        graph = rx.PyGraph()
+        graph.add_nodes_from(rest)
+        edges = [
+            (a, b, int(w[rest[a], rest[b]]))
+            for a, b in itertools.combinations(range(len(rest)), 2)
+            if ok[rest[a], rest[b]]
+        ]
+        graph.add_edges_from(edges)
+        matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+        pairs = [(rest[a], rest[b]) for a, b in matching]
+        total = (
+            sum(w[a, b] for a, b in pairs) + w[trio[0], trio[1]] + w[trio[0], trio[2]] + w[trio[1], trio[2]]
+        )
+        placed = 2 * len(pairs) + 3
+        if best is None or (placed, total) > best[0]:
+            best = ((placed, total), pairs, trio)
+    assert best is not None
+    _, pairs, trio = best
+    real = sum(float(score[a, b]) for a, b in pairs) + sum(
+        float(score[a, b]) for a, b in itertools.combinations(trio, 2)
+    )
+    return real, time.perf_counter() - t
+
+
+def odd_bound(people: list[Person], history: dict[frozenset[int], int], rules: CoffeeRules) -> float:
+    """An upper bound for an odd round: the trio's pairs other than the third's form, with the rest,
+    a maximum-cardinality matching of everyone, which weighs at most the best such matching; the third
+    adds at most their two best pairs."""
+    import rustworkx as rx
+
+    ordered = sorted(people, key=lambda p: p.id)
+    data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
+    n = data.n
+    score, recent, ok = data.dense(np.arange(n, dtype=np.int64))
+    w = np.where(ok, score - REPEAT_PENALTY * recent, -np.inf)
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(
+        [(a, b, int(np.rint(w[a, b] * SCALE))) for a, b in itertools.combinations(range(n), 2) if ok[a, b]]
+    )
+    matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    top2 = np.sort(w, axis=1)[:, -2:].sum(axis=1)
+    return float(sum(w[a, b] for a, b in matching) + top2.max())
+
+
+def bench_odd_rounds(sizes: list[int]) -> None:
+    """Small odd programs (one trio): the engine against the exact optimum (every trio) where that
+    takes seconds, against an upper bound above."""
+    print("\n### Small odd rounds (pairs and one trio)\n")
+    print("| people | method | seconds wall / CPU | total score | of exact optimum / of upper bound |")
+    print("|---:|---|---:|---:|---:|")
+    for n in sizes:
+        people, history, rules = org_round(n, n)
+        runs = []
+        for _ in range(3):  # the median of three: short runs on a shared machine are noisy
+            res, secs = timed(
+                functools.partial(coffee_round, people, history=history, rules=rules, rng=random.Random(7))
+            )
+            runs.append((secs, CPU["last"]))
+        secs, cpu = sorted(runs)[1]
+        if n <= 31:
+            optimum, t_opt = trio_optimum(people, history, rules)
+            print(
+                f"| {n} | exact optimum (every trio + blossom on the rest) | {t_opt:.2f} | {optimum:,.2f} | 100% |"
+            )
+            print(
+                f"| {n} | Courtyard ({res.stats.method}) | {secs:.3f} / {cpu:.3f} | {res.stats.total_score:,.2f} | {100 * res.stats.total_score / optimum:.2f}% |"
+            )
+        else:
+            bound = odd_bound(people, history, rules)
+            print(
+                f"| {n} | upper bound (best matching + the best third's two best pairs) | | {bound:,.2f} | 100% |"
+            )
+            print(
+                f"| {n} | Courtyard ({res.stats.method}) | {secs:.3f} / {cpu:.3f} | {res.stats.total_score:,.2f} | {100 * res.stats.total_score / bound:.2f}% |"
+            )
         sys.stdout.flush()
 
 
@@ -474,15 +728,23 @@ def main() -> None:
         help="skip the slow independent exact solvers (HiGHS) for mentorship",
     )
     parser.add_argument(
-        "--only", choices=("coffee", "small", "mentorship", "teams"), help="run one section of the benchmark"
+        "--only",
+        choices=("coffee", "groups", "odd", "small", "mentorship", "teams"),
+        help="run one section of the benchmark",
     )
     args = parser.parse_args()
     sections = {
         "coffee": lambda: (
-            bench_coffee([1000, 10000], exact_upto=0)
+            bench_coffee([(1000, 1000), (10000, 10000)], exact_upto=0, bound_upto=0)
             if args.quick
-            else bench_coffee([1000, 2000, 10000, 50000], exact_upto=2000)
+            else bench_coffee(
+                [(1000, 1000), (2000, 2000), (2000, 4242), (10000, 10000), (50000, 50000)],
+                exact_upto=2000,
+                bound_upto=50000,
+            )
         ),
+        "groups": lambda: bench_groups([1000, 10000]),
+        "odd": lambda: bench_odd_rounds([15, 31, 59]),
         "small": bench_small_programs,
         "mentorship": lambda: (
             bench_mentorship(1000, 200, oracle=not args.no_oracle)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import random
+import subprocess
+import sys
 
 import networkx as nx
 import numpy as np
@@ -21,6 +24,7 @@ from courtyard.pairing.domain import (
     coffee_pair_score,
     coffee_round,
 )
+from courtyard.pairing.domain import coffee as coffee_module
 from courtyard.pairing.domain.coffee import REPEAT_PENALTY, group_sizes
 from courtyard.pairing.domain.scoring import CoffeeData
 from courtyard.pairing.domain.types import CoffeeRules, CoffeeWeights, Person
@@ -88,7 +92,7 @@ def round_st(draw, min_n=0, max_n=12, cross=False, group_sizes=(2, 3, 4), sparse
 
 
 def brute_force(people, history, rules):
-    """Best (placed, -repeats, -size deviation, score) over every arrangement, by plain recursion over
+    """Best (placed, -repeats, -seats short of the group size, -size deviation, score) over every arrangement, by plain recursion over
     ``coffee_pair_blocker``/``coffee_pair_score`` (independent of the engine's arrays and solvers)."""
     people = sorted(people, key=lambda p: p.id)
     n = len(people)
@@ -111,7 +115,7 @@ def brute_force(people, history, rules):
     @functools.cache
     def best(rest):
         if not rest:
-            return (0, 0, 0, 0.0)
+            return (0, 0, 0, 0, 0.0)
         first, others = rest[0], rest[1:]
         result = best(others)  # first left out
         for size in range(2, g + 2):
@@ -130,7 +134,14 @@ def brute_force(people, history, rules):
                     score += s
                     repeats += r
                 sub = best(tuple(k for k in others if k not in mates))
-                cand = (sub[0] + size, sub[1] - repeats, sub[2] - (size - g) ** 2, sub[3] + score)
+                short = max(0, g - size)  # seats short of the asked size weigh before the deviation
+                cand = (
+                    sub[0] + size,
+                    sub[1] - repeats,
+                    sub[2] - short,
+                    sub[3] - (size - g) ** 2,
+                    sub[4] + score,
+                )
                 if cand > result:
                     result = cand
         return result
@@ -177,6 +188,29 @@ def test_hard_rules_are_never_broken(case):
     check_hard_rules(people, rules, result)
 
 
+@SLOW
+@given(round_st(min_n=2, max_n=50, group_sizes=(2,)), st.integers(0, 99))
+def test_block_rounds_keep_the_rules(case, seed):
+    """The block method (two passes over affinity blocks, each re-solving with its current pairs),
+    forced onto small rounds by shrinking its thresholds: the hard rules hold, the round is the same
+    for the same seed and, without constraints, everyone is placed in pairs and one trio."""
+    people, history, rules = case
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(coffee_module, "DENSE_MAX", 1)
+        mp.setattr(coffee_module, "SPARSE_EXACT_MAX", 1)
+        mp.setattr(coffee_module, "BLOCK", 8)
+        first = coffee_round(people, history=history, rules=rules, rng=random.Random(seed))
+        again = coffee_round(people, history=history, rules=rules, rng=random.Random(seed))
+        free = [Person(id=p.id, interests=p.interests, department_id=p.department_id) for p in people]
+        plain = coffee_round(free, history=history, rules=CoffeeRules(), rng=random.Random(seed))
+    assert first == again
+    check_hard_rules(people, rules, first)
+    if len(people) > coffee_module.ENUMERATE_MAX:
+        assert first.stats.method == plain.stats.method == "blocks"
+    assert plain.unmatched == ()
+    assert sorted(len(g.member_ids) for g in plain.groups) == sorted(group_sizes(len(people), 2))
+
+
 @PROPS
 @given(round_st(max_n=30, cross=True))
 def test_cross_programs_pair_only_a_with_b(case):
@@ -198,7 +232,7 @@ def test_a_pair_is_repeated_only_when_no_arrangement_avoids_it(case):
     enumerates too and must find the same optimum; from 9 on it runs its solvers."""
     people, history, rules = case
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(3))
-    placed, neg_repeats, _, score = brute_force(people, history, rules)
+    placed, neg_repeats, _, _, score = brute_force(people, history, rules)
     assert placed_of(result) == placed
     assert repeats_of(result) == -neg_repeats
     if len(people) <= 8:
@@ -214,7 +248,7 @@ def test_cross_rounds_are_exact(case):
     inside a trio is repaired after the assignment, which then may fall short of the optimum."""
     people, history, rules = case
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(3))
-    placed, neg_repeats, _, score = brute_force(people, history, rules)
+    placed, neg_repeats, _, _, score = brute_force(people, history, rules)
     assert placed_of(result) <= placed
     same_side_conflict = any(
         a.side == b.side and coffee_pair_blocker(a, b, rules=rules) != "same side"
@@ -236,6 +270,67 @@ def test_without_constraints_everyone_is_placed_in_the_planned_sizes(people, g):
     assert len(result.unmatched) == (1 if len(people) == 1 else 0)
     if g == 2:
         assert result.stats.larger_groups == len(people) % 2 if len(people) > 1 else True
+
+
+def best_sizes(n, g):
+    """The promise of ``CoffeeRules.group_size``, by listing every multiset of sizes 2..g+1 adding up
+    to n: the fewest seats short of g, then the smallest squared deviation from g."""
+
+    def splits(rest, largest):
+        if rest == 0:
+            yield ()
+        for s in range(min(rest, largest), 1, -1):
+            for more in splits(rest - s, s):
+                yield (s, *more)
+
+    def cost(sizes):
+        return sum(max(0, g - s) for s in sizes), sum((s - g) ** 2 for s in sizes)
+
+    return sorted(min(splits(n, g + 1), key=cost, default=()))
+
+
+@pytest.mark.parametrize("g", [2, 3, 4])
+def test_group_sizes_keep_the_promise_of_the_rules(g):
+    for n in range(2, 61):
+        sizes = group_sizes(n, g)
+        assert sorted(sizes) == best_sizes(n, g), n
+        if any(t * g <= n <= t * (g + 1) for t in range(1, n + 1)):
+            assert set(sizes) <= {g, g + 1}
+            assert sizes.count(g + 1) == n % g  # only as many larger groups as the remainder needs
+
+
+def test_eleven_people_in_threes_meet_as_four_four_three():
+    people = [Person(id=k + 1, department_id=k % 4) for k in range(11)]
+    result = coffee_round(people, history={}, rules=CoffeeRules(group_size=3), rng=random.Random(0))
+    assert sorted(len(x.member_ids) for x in result.groups) == [3, 4, 4]
+    assert group_sizes(11, 3) == [4, 4, 3]
+    assert group_sizes(5, 3) == [3, 2]  # no split into threes and fours exists
+    assert group_sizes(6, 4) == [3, 3]
+
+
+@PROPS
+@given(people=people_st(min_n=2, max_n=60), g=st.sampled_from([2, 3, 4]), seed=st.integers(0, 99))
+def test_rounds_without_constraints_have_the_promised_sizes(people, g, seed):
+    """Whatever the method (enumeration, exact, groups with restarts), the sizes are the promised ones."""
+    people = [Person(id=p.id, interests=p.interests, department_id=p.department_id) for p in people]
+    result = coffee_round(people, history={}, rules=CoffeeRules(group_size=g), rng=random.Random(seed))
+    assert result.unmatched == ()
+    assert sorted(len(x.member_ids) for x in result.groups) == best_sizes(len(people), g)
+
+
+@pytest.mark.parametrize(("n", "g"), [(1000, 3), (1801, 4)])
+def test_large_group_rounds_have_the_promised_sizes(n, g):
+    """Rounds cut into blocks: each block takes whole groups of the round's plan, so the round has no
+    more groups of g + 1 than its own remainder needs (blocks planning alone each rounded up)."""
+    rnd = random.Random(n)
+    people = [
+        Person(id=k + 1, department_id=rnd.randrange(6), interests=frozenset(rnd.sample(INTERESTS, 2)))
+        for k in range(n)
+    ]
+    result = coffee_round(people, history={}, rules=CoffeeRules(group_size=g), rng=random.Random(1))
+    assert result.unmatched == ()
+    assert sorted(len(x.member_ids) for x in result.groups) == sorted(group_sizes(n, g))
+    assert result.stats.larger_groups == n % g
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
@@ -326,6 +421,39 @@ def test_large_rounds_are_deterministic_and_keep_the_rules():
     assert a.stats.repeats_within_lookback == 0
 
 
+BLOCKS_ROUND = """
+import random, sys
+from courtyard.pairing.domain import coffee_round
+from courtyard.pairing.domain.types import CoffeeRules, Person
+interests = ["climbing", "jazz", "chess", "running", "opera", "sourdough", "tea", "go"]
+rnd = random.Random(4)
+people = [
+    Person(id=k, department_id=rnd.randrange(6), interests=frozenset(rnd.sample(interests, 3)),
+           utc_offset_minutes=rnd.choice([0, 60, 330]))
+    for k in range(1600)
+]
+result = coffee_round(people, history={}, rules=CoffeeRules(), rng=random.Random(1))
+print(result.stats.method, sorted(g.member_ids for g in result.groups))
+"""
+
+
+def test_block_rounds_are_the_same_in_every_process():
+    """Blocks follow a random ranking of interests: the same seed must give the same round whatever
+    the hash seed of the process (a set of strings iterates in another order in each process)."""
+    outputs = set()
+    for hash_seed in ("1", "2", "3"):
+        done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+            [sys.executable, "-c", BLOCKS_ROUND],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.startswith("blocks ")
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
 # -------------------------------------------------------------------------------------- exactness
 
 
@@ -386,6 +514,51 @@ def test_exact_rounds_equal_the_networkx_optimum(n, seed):
     assert result.stats.total_score == pytest.approx(optimum, abs=1e-6)
 
 
+def trio_enumeration(people, history, rules):
+    """The best odd round by trying every allowed trio with networkx's blossom on everyone else:
+    (placed, -repeats, -trios, score), the order the engine ranks arrangements in."""
+    best = None
+    for trio in [None, *itertools.combinations(people, 3)]:
+        if trio is not None and any(
+            coffee_pair_blocker(a, b, rules=rules) for a, b in itertools.combinations(trio, 2)
+        ):
+            continue
+        rest = [p for p in people if trio is None or p not in trio]
+        graph = nx.Graph()
+        for a, b in itertools.combinations(rest, 2):
+            if coffee_pair_blocker(a, b, rules=rules) is None:
+                ps = coffee_pair_score(a, b, history=history, rules=rules, weights=W)
+                ago = history.get(frozenset((a.id, b.id)))
+                graph.add_edge(
+                    a.id,
+                    b.id,
+                    weight=ps.score - REPEAT_PENALTY * (ago is not None and ago <= rules.lookback_rounds),
+                )
+        groups = [tuple(e) for e in nx.max_weight_matching(graph, maxcardinality=True)]
+        if trio is not None:
+            groups.append(tuple(p.id for p in trio))
+        res = coffee_evaluate(people, groups, history=history, rules=rules)
+        key = (placed_of(res), -repeats_of(res), -res.stats.larger_groups, res.stats.total_score)
+        best = key if best is None or key > best else best
+    return best
+
+
+@pytest.mark.parametrize(("n", "seed"), [(11, 1), (13, 2), (15, 3), (15, 4)])
+def test_odd_rounds_of_a_few_are_exact(n, seed):
+    """Up to 15 people an odd round is solved over every subset: the same optimum as trying every trio
+    (up to milli-points, the engine's integer scale)."""
+    people, history, rules = synthetic(n, seed)
+    rules = CoffeeRules(lookback_rounds=rules.lookback_rounds, do_not_pair=rules.do_not_pair)
+    result = coffee_round(people, history=history, rules=rules, rng=random.Random(seed))
+    placed, neg_repeats, neg_trios, score = trio_enumeration(people, history, rules)
+    assert (placed_of(result), -repeats_of(result), -result.stats.larger_groups) == (
+        placed,
+        neg_repeats,
+        neg_trios,
+    )
+    assert result.stats.total_score == pytest.approx(score, abs=n * 1e-3)
+
+
 def test_sparse_rounds_are_within_one_percent_of_the_networkx_optimum():
     people, history, rules = synthetic(400, 5)
     result = coffee_round(people, history=history, rules=rules, rng=random.Random(5))
@@ -420,6 +593,12 @@ def test_vectorized_scores_equal_the_explained_scores(case):
         assert recent[k] == dense_recent[x, y] == (ago is not None and ago <= rules.lookback_rounds)
         blocked = coffee_pair_blocker(people[x], people[y], rules=rules) is not None
         assert allowed[k] == dense_ok[x, y] == (not blocked)
+    # Rows against other columns (what a block's candidates and the benchmark's bound read).
+    rows, cols = np.arange(0, n, 2), np.arange(n - 1, -1, -1)
+    rect, rect_recent, rect_ok = data.dense(rows, cols)
+    assert np.allclose(rect, dense[np.ix_(rows, cols)])
+    assert (rect_recent == dense_recent[np.ix_(rows, cols)]).all()
+    assert (rect_ok == dense_ok[np.ix_(rows, cols)]).all()
 
 
 def test_a_pair_is_explained():

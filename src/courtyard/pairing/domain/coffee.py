@@ -2,20 +2,28 @@
 
 How a round is solved (``CoffeeStats.method`` says which):
 
-- ``exact-enumeration`` (at most 8 people): every arrangement is tried.
+- ``exact-enumeration`` (at most 8 people, 9 in groups): every arrangement is tried.
 - ``exact`` (pairs, at most 300 people): maximum-weight matching (rustworkx's blossom, maximum
   cardinality) on the complete graph of allowed pairs; then the odd one out joins the pair where they
-  fit best, and swaps between groups polish the trio.
-- ``sparse-exact`` (pairs, at most 2,000 people): the same on a sparse candidate graph: for each
-  person the best-scoring of ~50 sampled candidates (half of them share an interest), plus a few
-  random allowed partners who have not met recently. The random part makes the graph contain a random
-  3-out graph, which has a perfect matching with high probability (Frieze 1986), so the sparse graph
-  almost never forces a repeat that the complete graph would avoid; anyone it leaves over is matched
-  again on the complete graph of the leftovers.
-- ``blocks`` (pairs, larger rounds): people are shuffled into blocks of ~1,000 and each block is
-  solved as ``sparse-exact``; the leftovers are matched together.
+  fit best, and swaps between groups polish the trio. An odd round of at most 15 people is solved
+  exactly over every subset instead (a table of 2^15 entries, filled by numpy a subset size at a
+  time); up to 59, each person is tried as the trio's third while that can still win.
+- ``sparse-exact`` (pairs, at most 1,500 people): the same on a sparse candidate graph: everyone's
+  12 best partners, plus a few random allowed partners who have not met recently. The random part
+  makes the graph contain a random 3-out graph, which has a perfect matching with high probability
+  (Frieze 1986), so the sparse graph almost never forces a repeat that the complete graph would
+  avoid; anyone it leaves over is matched again on the complete graph of the leftovers.
+- ``blocks`` (pairs, larger rounds): blossom is too slow on a sparse graph of everyone (17 s for
+  10,000), so people are cut into blocks of ~700 solved as ``sparse-exact``. The cut follows an
+  affinity order (one shared interest, then the working hours' start; departments mixed), so a
+  block holds most of its members' good partners; random blocks lost 1-3% of the optimum. Then a
+  second pass cuts the pairs along other borders (another interest ranking) and re-solves each block
+  with its current pairs among the candidates, which can only improve it. Measured against the
+  exact optimum on the complete graph at 2,000 people and against a dual upper bound above that
+  (bench/pairing_engine.py).
 - ``groups`` (group_size 3-4): seeds, then rounds of linear assignment (scipy) adding one member to
-  every group, then best-improvement swaps between groups; blocks of ~600 for large rounds.
+  every group, then best-improvement swaps between groups; blocks of ~600 for large rounds, each
+  taking whole groups of the round's plan of sizes.
 - ``bipartite`` (cross-group programs): exact assignment of side a to side b (scipy's dense or sparse
   LAPJV), surplus people joining pairs as trios.
 
@@ -63,10 +71,11 @@ ENUMERATE_MAX = 8
 ENUMERATE_GROUPS_MAX = 9
 DENSE_MAX = 300
 SPARSE_EXACT_MAX = 1500
-BLOCK = 1000
+BLOCK = 700  # people per block above SPARSE_EXACT_MAX
+REBLOCK_PASSES = 1  # passes over other block borders after the first
 GROUP_BLOCK = 600
 THIRD_TRIALS_MAX = 60
-TRIANGLES_MAX = 15  # odd rounds up to this size try every trio: exact
+SUBSETS_MAX = 15  # odd pair rounds up to this size: exact, over every subset (2^15 of them)
 GROUP_RESTARTS_MAX = 24  # group rounds up to this size are built several times, the best kept
 GROUP_RESTARTS = 12
 DENSE_BIPARTITE_MAX = 2_000_000
@@ -75,27 +84,40 @@ CROSS_FORBIDDEN = -1e11  # cells of the side-a x side-b matrix solved densely
 POOL_RANDOM = 30
 POOL_INTEREST = 20
 TOP_K = 12
-BLOCK_TOP_K = 8  # large rounds: fewer candidates, faster blocks
+BLOCK_TOP_K = 12
 RANDOM_EXTRA = 3
 
 Groups = list[list[int]]
 
 
+def size_cost(size: int, group_size: int) -> tuple[int, int]:
+    """How far one group is from the asked size, as (seats short of it, squared deviation). Compared
+    as tuples (summed over groups): a group below the asked size is worse than any number of groups
+    one above it; a trio when pairs were asked costs only its deviation."""
+    return max(0, group_size - size), (size - group_size) ** 2
+
+
 def group_sizes(n: int, group_size: int) -> list[int]:
-    """Sizes for ``n`` people: as close to ``group_size`` as possible (fewest squared deviations),
-    each between 2 and group_size + 1. Pairs: all 2s and one 3 when n is odd. Empty when n < 2."""
+    """Sizes for ``n`` people: groups of ``group_size`` and ``group_size + 1`` (as many larger groups
+    as the remainder needs) whenever such a split exists; otherwise the fewest seats short of
+    ``group_size``, then the smallest squared deviation (11 in threes: 4+4+3; 5 in threes: 3+2; 6 in
+    fours: 3+3). Each group has 2 to group_size + 1 people. Empty when n < 2."""
     if n < 2:
         return []
+    t, extra = divmod(n, group_size)
+    if t >= 1 and extra <= t:
+        return [group_size + 1] * extra + [group_size] * (t - extra)
+    # No such split (a handful of people): the most even split into t groups, the best t.
     best: list[int] = [n]
-    best_cost = None
+    best_cost: tuple[int, int] | None = None
     for t in range(max(1, n // (group_size + 1)), n // 2 + 1):
-        base, extra = divmod(n, t)
-        sizes = [base + 1] * extra + [base] * (t - extra)
-        if min(sizes) < 2 or max(sizes) > group_size + 1:
+        base, extra = divmod(n, t)  # the most even split into t groups: extra of base + 1
+        if base < 2 or base + (extra > 0) > group_size + 1:
             continue
-        cost = sum((s - group_size) ** 2 for s in sizes)
+        big, small = size_cost(base + 1, group_size), size_cost(base, group_size)
+        cost = (extra * big[0] + (t - extra) * small[0], extra * big[1] + (t - extra) * small[1])
         if best_cost is None or cost < best_cost:
-            best, best_cost = sizes, cost
+            best, best_cost = [base + 1] * extra + [base] * (t - extra), cost
     return best
 
 
@@ -258,7 +280,8 @@ class _Solver:
     # ------------------------------------------------------------------------------- enumeration
 
     def enumerate_all(self, members: IntArray) -> Groups:
-        """Exact: the best arrangement by (placed, fewest repeats, sizes closest to group_size, score)."""
+        """Exact: the best arrangement by (placed, fewest repeats, fewest seats short of group_size,
+        sizes closest to it, score)."""
         m = len(members)
         S = np.zeros((m, m))
         R = np.zeros((m, m), dtype=np.int64)
@@ -269,11 +292,11 @@ class _Solver:
             allowed = self.data.allowed(members[a], members[b])
             S[a, b], R[a, b], ok[a, b] = score, recent, allowed
         sizes = range(2, self.g + 2)
-        memo: dict[int, tuple[tuple[float, float, float, float], tuple[tuple[int, ...], ...]]] = {}
+        memo: dict[int, tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]] = {}
 
-        def best(mask: int) -> tuple[tuple[float, float, float, float], tuple[tuple[int, ...], ...]]:
+        def best(mask: int) -> tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]:
             if mask == 0:
-                return (0.0, 0.0, 0.0, 0.0), ()
+                return (0.0, 0.0, 0.0, 0.0, 0.0), ()
             if mask in memo:
                 return memo[mask]
             first = (mask & -mask).bit_length() - 1
@@ -298,11 +321,13 @@ class _Solver:
                     for k in group:
                         sub_mask &= ~(1 << k)
                     sub_key, sub_groups = best(sub_mask)
+                    short, dev = size_cost(s, self.g)
                     cand = (
                         sub_key[0] + s,
                         sub_key[1] - repeats,
-                        sub_key[2] - (s - self.g) ** 2,
-                        sub_key[3] + score,
+                        sub_key[2] - short,
+                        sub_key[3] - dev,
+                        sub_key[4] + score,
                     )
                     if cand > result[0]:
                         result = (cand, (group, *sub_groups))
@@ -323,71 +348,194 @@ class _Solver:
             groups = self._swap_search(everyone, W, groups)
             return groups, "exact"
         if n <= SPARSE_EXACT_MAX:
-            blocks = [everyone]
-            method = "sparse-exact"
-        else:
-            shuffled = self.gen.permutation(n)
-            count = max(1, round(n / BLOCK))
-            blocks = [np.sort(b) for b in np.array_split(shuffled, count)]
-            method = "blocks"
-        pairs: Groups = []
-        leftovers: list[int] = []
-        for block in blocks:
-            i, j = self._candidates(block, TOP_K if method == "sparse-exact" else BLOCK_TOP_K)
-            matched = self._matching(block, i, j)
-            pairs.extend(matched)
-            done = {x for p in matched for x in p}
-            leftovers.extend(int(x) for x in block if int(x) not in done)
-        return self._place_leftovers(pairs, leftovers), method
+            i, j = self._candidates(everyone, TOP_K)
+            matched = self._matching(everyone, i, j)
+            return self._place_leftovers(matched, _left(everyone, matched)), "sparse-exact"
+        units: Groups = [[int(x)] for x in everyone]
+        for _ in range(1 + REBLOCK_PASSES):
+            units = self._reblock(units)
+        pairs = [g for g in units if len(g) == 2]
+        return self._place_leftovers(pairs, [g[0] for g in units if len(g) == 1]), "blocks"
+
+    def _reblock(self, units: Groups) -> Groups:
+        """One pass of block matching. Units (pairs of the previous pass, or single people) are ordered
+        by a random affinity order and cut into blocks of ~BLOCK people; each block is solved as
+        ``sparse-exact`` on its own candidates plus the pairs it already holds. The first pass starts
+        from single people; later passes cut the same people along other borders, and since a block's
+        current pairs remain candidates, a block's matching never gets worse: a pass only improves.
+        """
+        n = self.data.n
+        rank = np.empty(n, dtype=np.int64)
+        rank[self._affinity_order(np.arange(n, dtype=np.int64))] = np.arange(n)
+        keys = np.fromiter((min(rank[x] for x in u) for u in units), dtype=np.int64, count=len(units))
+        ordered = [units[k] for k in np.argsort(keys, kind="stable")]
+        sizes = np.cumsum([len(u) for u in ordered])
+        count = max(1, round(n / BLOCK))
+        cuts = np.searchsorted(sizes, np.arange(1, count) * (n / count))
+        out: Groups = []
+        for chunk in np.split(np.arange(len(ordered)), cuts):
+            if not len(chunk):
+                continue
+            held = [ordered[k] for k in chunk]
+            block = np.sort(np.asarray([x for u in held for x in u], dtype=np.int64))
+            i, j = self._candidates(block, BLOCK_TOP_K)
+            pairs = np.asarray([sorted(u) for u in held if len(u) == 2], dtype=np.int64).reshape(-1, 2)
+            keys2 = np.unique(np.concatenate([i * n + j, pairs[:, 0] * n + pairs[:, 1]]))
+            matched = self._matching(block, keys2 // n, keys2 % n)
+            out.extend(matched)
+            out.extend([x] for x in _left(block, matched))
+        return out
+
+    def _affinity_order(self, members: IntArray) -> IntArray:
+        """``members`` in an order where neighbours tend to be good partners: by one interest each
+        (the first they hold in a random ranking of interests: a new ranking per call), then by the
+        UTC start of their working day in two-hour steps, then at random. Departments are left mixed,
+        so a block cut from this order holds people who share an interest and working hours across
+        departments, which is where the high scores are."""
+        data = self.data
+        m = len(members)
+        it = data.interests[members]
+        rank = self.gen.permutation(it.shape[1]).astype(np.float64) + 1
+        top = np.asarray(it.multiply(rank[None, :]).max(axis=1).todense()).ravel() if it.nnz else np.zeros(m)
+        hours = data.start[members] // 120
+        return members[np.lexsort((self.gen.random(m), hours, top))]
 
     def _dense_pairs(self, members: IntArray, W: FloatArray) -> Groups:
-        """Complete-graph matching; with an odd count, try every person as the trio's third when few."""
+        """Complete-graph matching. An odd count needs a trio: up to SUBSETS_MAX people the best
+        arrangement over every subset (exact); up to THIRD_TRIALS_MAX, each person in turn is left to
+        the matching of the others and joins the pair where they fit best."""
         m = len(members)
         a, b = np.triu_indices(m, 1)
         keep = W[a, b] > FORBIDDEN / 2
         li, lj = a[keep], b[keep]
+        if m % 2 == 1 and m <= SUBSETS_MAX:
+            return self._subsets(members)
         base = self._matching(members, members[li], members[lj])
         if m % 2 == 0 or m > THIRD_TRIALS_MAX:
             return self._place_leftovers(base, _left(members, base))
-        best: Groups | None = None
-        best_key: tuple[float, ...] | None = None
-        if m <= TRIANGLES_MAX:
-            # Exact: every allowed trio, with the best matching of everyone else.
-            for trio in itertools.combinations(range(m), 3):
-                if any(W[x, y] <= FORBIDDEN / 2 for x, y in itertools.combinations(trio, 2)):
+        return self._thirds(members, W, li, lj, base)
+
+    def _subsets(self, members: IntArray) -> Groups:
+        """Exact for a few people (pairs and trios): a table over every subset, built by subset size
+        with numpy. A subset's best arrangement either leaves its lowest member out, pairs them or puts
+        them in a trio, plus the best arrangement of what is left. The order of ``_key`` (placed,
+        repeats, sizes, score) is packed into one integer per group, score in milli-points as the
+        matching weighs it, so the table compares arrangements exactly."""
+        m = len(members)
+        score, recent, ok = self.data.dense(members)
+        s = np.rint(score * SCALE).astype(np.int64)
+        r = recent.astype(np.int64)
+        # Fields, most significant first: people placed, repeats, trios (the size deviation), score.
+        # Each field's largest possible total stays below half the unit of the field above it.
+        unit_placed, unit_repeat, unit_trio = 1 << 40, 1 << 32, 1 << 26
+        pair = np.where(ok, 2 * unit_placed - unit_repeat * r + s, -1)
+        trio = (
+            3 * unit_placed
+            - unit_trio
+            - unit_repeat * (r[:, :, None] + r[:, None, :] + r[None, :, :])
+            + s[:, :, None]
+            + s[:, None, :]
+            + s[None, :, :]
+        )
+        trio_ok = ok[:, :, None] & ok[:, None, :] & ok[None, :, :]
+        trio = np.where(trio_ok, trio, -1)
+        size = 1 << m
+        masks = np.arange(size, dtype=np.int64)
+        count = np.zeros(size, dtype=np.int64)
+        for k in range(m):
+            count += (masks >> k) & 1
+        low = np.zeros(size, dtype=np.int64)
+        for k in range(m - 1, -1, -1):
+            low = np.where((masks >> k) & 1 == 1, k, low)
+        best = np.zeros(size, dtype=np.int64)
+        choice = np.zeros(size, dtype=np.int64)  # 0: lowest left out; j + 1: paired with j; else trio
+        for c in range(1, m + 1):
+            layer = masks[count == c]
+            lo = low[layer]
+            rest = layer ^ (1 << lo)
+            top = best[rest]
+            pick = np.zeros(len(layer), dtype=np.int64)
+            for j in range(1, m):
+                has_j = ((layer >> j) & 1 == 1) & (lo < j)
+                w = pair[lo, j]
+                cand = np.where(has_j & (w >= 0), w + best[rest & ~(1 << j)], -1)
+                better = cand > top
+                top = np.where(better, cand, top)
+                pick = np.where(better, j + 1, pick)
+                if c < 3:
                     continue
-                sel = ~(np.isin(li, trio) | np.isin(lj, trio))
-                rest = self._matching(members, members[li[sel]], members[lj[sel]])
-                groups = [*rest, [int(members[k]) for k in trio]]
-                groups = self._place_leftovers(groups, _left(members, groups))
-                key = self._key(groups)
-                if best_key is None or key > best_key:
-                    best, best_key = groups, key
-            if best is not None:
-                fallback = self._place_leftovers(base, _left(members, base))
-                return best if best_key is not None and best_key >= self._key(fallback) else fallback
-        for third in range(m):
+                for k in range(j + 1, m):
+                    has_k = has_j & ((layer >> k) & 1 == 1)
+                    w3 = trio[lo, j, k]
+                    cand = np.where(has_k & (w3 >= 0), w3 + best[rest & ~(1 << j) & ~(1 << k)], -1)
+                    better = cand > top
+                    top = np.where(better, cand, top)
+                    pick = np.where(better, (j + 1) * (m + 1) + k + 1, pick)
+            best[layer] = top
+            choice[layer] = pick
+        groups: Groups = []
+        mask = size - 1
+        while mask:
+            lo_k = int(low[mask])
+            code = int(choice[mask])
+            mask ^= 1 << lo_k
+            if code == 0:
+                continue
+            mates = [code - 1] if code <= m else [code // (m + 1) - 1, code % (m + 1) - 1]
+            for x in mates:
+                mask ^= 1 << x
+            groups.append([int(members[x]) for x in (lo_k, *mates)])
+        return groups
+
+    def _thirds(self, members: IntArray, W: FloatArray, li: IntArray, lj: IntArray, base: Groups) -> Groups:
+        """Odd rounds of a few dozen: each person in turn is the third, left to the matching of the
+        others, then joins the pair where they fit best. A third is tried only if it could win: the
+        matching of the others weighs at most the maximum-cardinality matching of everyone (``base``),
+        and joining a pair adds at most the third's two best weights. Trials are compared by (placed,
+        weight) straight from W; only the winner is built."""
+        m = len(members)
+        local = {int(x): k for k, x in enumerate(members)}
+        edges = np.rint(W[li, lj] * SCALE).astype(np.int64)
+        pairs_w = sum(W[local[p[0]], local[p[1]]] for p in base if len(p) == 2)
+        ranked = np.sort(np.where(W > FORBIDDEN / 2, W, -np.inf), axis=1)
+        bound = pairs_w + ranked[:, -1] + ranked[:, -2]
+        best: list[tuple[int, int]] | None = None
+        best_value: tuple[int, float] | None = None
+        for third in np.argsort(-bound, kind="stable").tolist():
+            if best_value is not None and best_value[0] == m and bound[third] <= best_value[1] + 1e-9:
+                break  # everyone placed, and no later third can weigh more
             sel = (li != third) & (lj != third)
-            trial = self._matching(members, members[li[sel]], members[lj[sel]])
-            groups = self._place_leftovers(trial, _left(members, trial))
-            key = self._key(groups)
-            if best_key is None or key > best_key:
-                best, best_key = groups, key
-        return best if best is not None else []
+            trial = _blossom(m, li[sel], lj[sel], edges[sel])
+            if not trial:
+                continue
+            p = np.asarray([u for u, _ in trial], dtype=np.int64)
+            q = np.asarray([v for _, v in trial], dtype=np.int64)
+            join = W[third, p] + W[third, q]
+            joined = bool((join > FORBIDDEN / 2).any())  # the third has a pair to join
+            value = (2 * len(trial) + joined, float(W[p, q].sum() + (join.max() if joined else 0.0)))
+            if best_value is None or value > best_value:
+                best, best_value = trial, value
+        if best is None:
+            return self._place_leftovers(base, _left(members, base))
+        groups = [[int(members[u]), int(members[v])] for u, v in best]
+        return self._place_leftovers(groups, _left(members, groups))
 
     def _key(self, groups: Groups) -> tuple[float, ...]:
+        """(placed, -repeats, -seats short, -size deviation, score): the order arrangements are
+        compared in. All pairs scored in one vectorized call."""
         placed = sum(len(g) for g in groups)
-        repeats = 0
-        score = 0.0
-        dev = 0
+        short = dev = 0
+        xs: list[int] = []
+        ys: list[int] = []
         for g in groups:
-            dev += (len(g) - self.g) ** 2
-            idx = np.asarray(g, dtype=np.int64)
-            a, b = np.triu_indices(len(g), 1)
-            s, recent = self.data.score(idx[a], idx[b])
-            repeats += int(recent.sum())
-            score += float(s.sum())
-        return (placed, -repeats, -dev, score)
+            cost = size_cost(len(g), self.g)
+            short += cost[0]
+            dev += cost[1]
+            for x, y in itertools.combinations(g, 2):
+                xs.append(x)
+                ys.append(y)
+        s, recent = self.data.score(np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64))
+        return (placed, -int(recent.sum()), -short, -dev, float(s.sum()))
 
     def _matching(self, members: IntArray, i: IntArray, j: IntArray) -> Groups:
         """Maximum-cardinality maximum-weight matching over candidate edges (global indices)."""
@@ -411,7 +559,7 @@ class _Solver:
         """A sparse candidate graph over ``block`` (global indices), each edge once: everyone's
         TOP_K best allowed partners plus RANDOM_EXTRA random allowed ones who did not meet recently."""
         m = len(block)
-        if m <= DENSE_MAX:
+        if m <= max(DENSE_MAX, top_k + 1):  # few enough for every pair (or too few to pick top_k)
             a, b = np.triu_indices(m, 1)
             return block[a], block[b]
         W = self.dense(block)
@@ -466,21 +614,23 @@ class _Solver:
 
     def groups(self) -> tuple[Groups, str]:
         n = self.data.n
-        everyone = np.arange(n, dtype=np.int64)
-        if n <= GROUP_BLOCK:
-            blocks = [everyone]
-        else:
-            count = max(1, round(n / GROUP_BLOCK))
-            blocks = [np.sort(b) for b in np.array_split(self.gen.permutation(n), count)]
+        sizes = group_sizes(n, self.g)
+        # Blocks take whole groups of the round's plan, so the sizes of the round are the promised
+        # ones (blocks planned on their own would each round their own remainder up).
+        count = max(1, min(len(sizes), round(n / GROUP_BLOCK)))
+        plans = [[int(x) for x in part] for part in np.array_split(np.asarray(sizes, dtype=np.int64), count)]
+        cuts = np.cumsum([sum(plan) for plan in plans])[:-1]
+        people = np.arange(n, dtype=np.int64) if count == 1 else self.gen.permutation(n)
         out: Groups = []
-        for block in blocks:
+        for block, plan in zip(np.split(people, cuts), plans, strict=True):
+            block = np.sort(block)
             W = self.dense(block)
             restarts = GROUP_RESTARTS if len(block) <= GROUP_RESTARTS_MAX else 1
             best: Groups = []
             best_key: tuple[float, ...] | None = None
             for _ in range(restarts):
-                built = self._swap_search(block, W, self._assign_groups(block, W))
-                built = self._replace_dropped(block, self._drop_broken(built))
+                built = self._swap_search(block, W, self._assign_groups(block, W, plan))
+                built = self._replace_dropped(block, self._drop_broken(block, W, built))
                 key = self._key(built)
                 if best_key is None or key > best_key:
                     best, best_key = built, key
@@ -511,9 +661,8 @@ class _Solver:
             groups.extend(self._matching(rest, rest[a], rest[b]))
         return groups
 
-    def _assign_groups(self, block: IntArray, W: FloatArray) -> Groups:
+    def _assign_groups(self, block: IntArray, W: FloatArray, sizes: list[int]) -> Groups:
         m = len(block)
-        sizes = group_sizes(m, self.g)
         if not sizes:
             return []
         t = len(sizes)
@@ -549,10 +698,17 @@ class _Solver:
         t = len(groups)
         inside = grp >= 0
         idx = np.arange(m)
+        # W with a zero column m: groups padded to one width with m gather nothing. (A gather, not
+        # a product with a one-hot matrix: cheaper for groups of 2-5, and no BLAS threads.)
+        Wz = np.concatenate([W, np.zeros((m, 1))], axis=1)
+        width = max(len(g) for g in groups)
         for _ in range(rounds):
-            onehot = np.zeros((m, t))
-            onehot[np.nonzero(inside)[0], grp[inside]] = 1.0
-            C = W @ onehot  # C[p, k]: p's weight with the members of group k (recomputed: no drift)
+            slots = np.full((t, width), m, dtype=np.int64)
+            members = np.nonzero(inside)[0]
+            order_in = members[np.argsort(grp[members], kind="stable")]
+            starts = np.searchsorted(grp[order_in], np.arange(t))
+            slots[grp[order_in], np.arange(len(order_in)) - starts[grp[order_in]]] = order_in
+            C = Wz[:, slots].sum(axis=2)  # C[p, k]: p's weight with the members of group k
             own = np.where(inside, C[idx, np.maximum(grp, 0)], 0.0)
             X = C - own[:, None]
             G = np.maximum(grp, 0)
@@ -582,14 +738,20 @@ class _Solver:
                 out[int(grp[p])].append(int(block[p]))
         return out
 
-    def _drop_broken(self, groups: Groups) -> Groups:
+    def _drop_broken(self, block: IntArray, W: FloatArray, groups: Groups) -> Groups:
         """Should a construction leave a forbidden pair (only when nothing else was possible), the
-        person with the most conflicts leaves the group."""
+        person with the most conflicts leaves the group. Read from the block's matrix: groups are
+        never cross-program, so a forbidden pair is exactly a FORBIDDEN entry."""
+        local = np.full(self.data.n, -1, dtype=np.int64)
+        local[block] = np.arange(len(block))
         out: Groups = []
         for g in groups:
             g = list(g)
             while len(g) >= 2:
-                bad = [sum(not _allowed_in_group(self.data, x, y) for y in g if y != x) for x in g]
+                idx = local[np.asarray(g, dtype=np.int64)]
+                sub = W[idx][:, idx] <= FORBIDDEN / 2
+                np.fill_diagonal(sub, False)
+                bad = sub.sum(axis=1)
                 worst = int(np.argmax(bad))
                 if bad[worst] == 0:
                     break
@@ -693,6 +855,15 @@ class _Solver:
             if best >= 0:
                 out[best].append(x)
         return out
+
+
+def _blossom(m: int, i: IntArray, j: IntArray, w: IntArray) -> list[tuple[int, int]]:
+    """Maximum-cardinality maximum-weight matching of nodes 0..m-1 over edges (i, j) of integer
+    weights w (rustworkx's blossom)."""
+    graph = rx.PyGraph()
+    graph.add_nodes_from(range(m))
+    graph.add_edges_from(list(zip(i.tolist(), j.tolist(), w.tolist(), strict=True)))
+    return sorted(rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int))
 
 
 def _left(members: IntArray, groups: Groups) -> list[int]:

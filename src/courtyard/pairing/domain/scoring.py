@@ -79,12 +79,15 @@ def _overlap_vec(start: IntArray, length: IntArray, i: IntArray, j: IntArray) ->
 
 
 def _incidence(sets: Sequence[Iterable[object]]) -> sparse.csr_matrix:
-    """Rows = items of ``sets``, one column per distinct element (0/1 entries)."""
+    """Rows = items of ``sets``, one column per distinct element (0/1 entries). Columns are numbered
+    in order of first appearance, each set read in sorted order: the same columns in every process
+    (a set's own iteration order of strings changes with the hash seed), so a solver that ranks
+    columns at random stays deterministic for a seed."""
     index: dict[object, int] = {}
     rows: list[int] = []
     cols: list[int] = []
     for r, items in enumerate(sets):
-        for item in items:
+        for item in sorted(items, key=str):
             rows.append(r)
             cols.append(index.setdefault(item, len(index)))
     data = np.ones(len(rows), dtype=np.int64)
@@ -219,6 +222,14 @@ class CoffeeData:
         order = np.argsort(key_arr, kind="stable")
         self.hist_keys = key_arr[order]
         self.hist_ago = ago_all[known][order]
+        # The same, per person (both directions, CSR-like): a block's matrix reads only its members'
+        # past partners instead of the whole history.
+        lo, hi = self.hist_keys // max(n, 1), self.hist_keys % max(n, 1)
+        src, dst = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+        by_src = np.argsort(src, kind="stable")
+        self.hist_partner = dst[by_src]
+        self.hist_partner_ago = np.concatenate([self.hist_ago, self.hist_ago])[by_src]
+        self.hist_ptr = np.searchsorted(src[by_src], np.arange(n + 1))
         # Private do-not-pair choices as keys too.
         dnp: list[int] = []
         for pair in rules.do_not_pair:
@@ -260,53 +271,58 @@ class CoffeeData:
                 ok &= self.side[i] != self.side[j]
         return ok
 
-    def dense(self, members: IntArray) -> tuple[FloatArray, BoolArray, BoolArray]:
-        """Scores, recent-meeting flags and allowed flags among ``members`` as square matrices, by
-        broadcasting (much faster than ``score`` over all index pairs). Same numbers as ``score``; the
-        diagonal is not allowed."""
+    def dense(
+        self, members: IntArray, others: IntArray | None = None
+    ) -> tuple[FloatArray, BoolArray, BoolArray]:
+        """Scores, recent-meeting flags and allowed flags of ``members`` (rows) against ``others``
+        (columns; ``members`` when None) as matrices, by broadcasting (much faster than ``score`` over
+        all index pairs). Same numbers as ``score``; a person is never allowed with themself."""
         w = self.weights
-        m = len(members)
-        d = self.dept[members]
-        known = d >= 0
+        cols = members if others is None else others
+        m, k = len(members), len(cols)
+        d, dc = self.dept[members], self.dept[cols]
         total = np.where(
-            known[:, None] & known[None, :] & (d[:, None] != d[None, :]), w.different_department, 0.0
+            (d >= 0)[:, None] & (dc >= 0)[None, :] & (d[:, None] != dc[None, :]), w.different_department, 0.0
         )
-        t = self.team[members]
-        total += np.where((t[:, None] >= 0) & (t[:, None] == t[None, :]), w.same_team, 0.0)
+        t, tc = self.team[members], self.team[cols]
+        total += np.where((t[:, None] >= 0) & (t[:, None] == tc[None, :]), w.same_team, 0.0)
         sg = self.small_groups[members]
         if sg.nnz:
-            groups = np.minimum(np.asarray((sg @ sg.T).todense(), dtype=np.int64), MAX_SMALL_GROUPS)
+            shared = sg @ self.small_groups[cols].T
+            groups = np.minimum(np.asarray(shared.todense(), dtype=np.int64), MAX_SMALL_GROUPS)
             total += _steps(w.shared_small_group, MAX_SMALL_GROUPS, counted=True)[groups]
         it = self.interests[members]
         if it.nnz:
-            interests = np.minimum(np.asarray((it @ it.T).todense(), dtype=np.int64), MAX_INTERESTS)
+            shared = it @ self.interests[cols].T
+            interests = np.minimum(np.asarray(shared.todense(), dtype=np.int64), MAX_INTERESTS)
             total += _steps(w.shared_interest, MAX_INTERESTS)[interests]
-        kind = self.window_kind[members]
-        total += self.hours_table[kind[:, None], kind[None, :]]
-        ago = np.zeros((m, m), dtype=np.int64)
+        total += self.hours_table[self.window_kind[members][:, None], self.window_kind[cols][None, :]]
+        ago = np.zeros((m, k), dtype=np.int64)
+        row = np.full(self.n, -1, dtype=np.int64)
+        row[members] = np.arange(m)
+        col = np.full(self.n, -1, dtype=np.int64)
+        col[cols] = np.arange(k)
         if len(self.hist_keys):
-            local = np.full(self.n, -1, dtype=np.int64)
-            local[members] = np.arange(m)
-            lo, hi = local[self.hist_keys // self.n], local[self.hist_keys % self.n]
-            inside = (lo >= 0) & (hi >= 0)
-            ago[lo[inside], hi[inside]] = self.hist_ago[inside]
-            ago[hi[inside], lo[inside]] = self.hist_ago[inside]
+            first, last = self.hist_ptr[members], self.hist_ptr[members + 1]
+            counts = last - first
+            at = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            r = np.repeat(np.arange(m), counts)
+            c = col[self.hist_partner[at]]
+            inside = c >= 0
+            ago[r[inside], c[inside]] = self.hist_partner_ago[at][inside]
         recent = (ago > 0) & (ago <= self.rules.lookback_rounds)
         total += np.where(ago == 0, w.never_met, np.where(recent, w.met_within_lookback, w.met_before))
-        mg = self.manager[members]
-        ids = members
-        ok = (mg[:, None] != ids[None, :]) & (mg[None, :] != ids[:, None])
-        np.fill_diagonal(ok, False)
+        ok = (self.manager[members][:, None] != cols[None, :]) & (self.manager[cols][None, :] != members[:, None])
+        ok &= members[:, None] != cols[None, :]
         if len(self.dnp_keys):
-            local = np.full(self.n, -1, dtype=np.int64)
-            local[members] = np.arange(m)
-            lo, hi = local[self.dnp_keys // self.n], local[self.dnp_keys % self.n]
-            inside = (lo >= 0) & (hi >= 0)
-            ok[lo[inside], hi[inside]] = False
-            ok[hi[inside], lo[inside]] = False
+            lo, hi = self.dnp_keys // self.n, self.dnp_keys % self.n
+            for x, y in ((lo, hi), (hi, lo)):
+                r, c = row[x], col[y]
+                inside = (r >= 0) & (c >= 0)
+                ok[r[inside], c[inside]] = False
         if self.rules.cross:
-            s = self.side[members]
-            ok &= (s[:, None] >= 0) & (s[None, :] >= 0) & (s[:, None] != s[None, :])
+            s, sc = self.side[members], self.side[cols]
+            ok &= (s[:, None] >= 0) & (sc[None, :] >= 0) & (s[:, None] != sc[None, :])
         return total, recent, ok
 
     def score(self, i: IntArray, j: IntArray) -> tuple[FloatArray, BoolArray]:

@@ -94,7 +94,12 @@ class CoffeeRules:
     - ``lookback_rounds``: a pair that met this many rounds ago or more recently is never paired again
       when any other arrangement of the same people exists (0 disables).
     - ``group_size``: 2 (pairs, plus exactly one trio when the count is odd), 3 or 4. Groups are of
-      ``group_size`` or ``group_size + 1`` (only as many larger groups as the remainder needs).
+      ``group_size`` or ``group_size + 1`` (only as many larger groups as the remainder needs): 11
+      people in threes meet as 4+4+3, never 3+3+3+2, since a group short of the asked size is a
+      worse meeting than one a person larger. Only when no such split exists (fewer people than
+      ``group_size``; 5 in threes; 6, 7 or 11 in fours) is a group smaller: the fewest seats short,
+      then sizes closest to ``group_size`` (5 in threes: 3+2; 6 in fours: 3+3). The hard rules come
+      first: people they leave without a place change the sizes of the rest.
     - ``do_not_pair``: unordered pairs that must never share a group (either person's private list).
     - ``cross``: pair only people of side "a" with side "b". Groups always mix both sides; the
       surplus of the larger side may join pairs as a third member (a trio a+a'+b) when group_size is
