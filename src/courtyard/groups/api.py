@@ -90,7 +90,7 @@ class GroupPatch(InputSchema):
     kind: Literal["interest", "team", "cross_functional"] = None  # type: ignore[assignment]
     join_policy: JoinPolicy = None  # type: ignore[assignment]
     read_access: ReadAccess = None  # type: ignore[assignment]
-    visibility: LegacyVisibility = Field(None, deprecated=True, description=LEGACY_VISIBILITY_HELP)  # type: ignore[assignment]
+    visibility: LegacyVisibility = Field(None, deprecated=True, description=LEGACY_VISIBILITY_HELP)  # type: ignore[arg-type]
     description: CleanText = Field(None, max_length=10_000)  # type: ignore[assignment]
     tags: list[str] = Field(None, max_length=30)  # type: ignore[arg-type]
 
