@@ -378,10 +378,21 @@ class _Solver:
                 continue
             held = [ordered[k] for k in chunk]
             block = np.sort(np.asarray([x for u in held for x in u], dtype=np.int64))
-            i, j = self._candidates(block, BLOCK_TOP_K)
             pairs = np.asarray([sorted(u) for u in held if len(u) == 2], dtype=np.int64).reshape(-1, 2)
-            keys2 = np.unique(np.concatenate([i * n + j, pairs[:, 0] * n + pairs[:, 1]]))
-            matched = self._matching(block, keys2 // n, keys2 % n)
+            m = len(block)
+            if m <= max(DENSE_MAX, BLOCK_TOP_K + 1):
+                i, j = self._candidates(block, BLOCK_TOP_K)
+                keys2 = np.unique(np.concatenate([i * n + j, pairs[:, 0] * n + pairs[:, 1]]))
+                matched = self._matching(block, keys2 // n, keys2 % n)
+            else:
+                # The weights come from the block's matrix (the same numbers as ``weights``), and
+                # every candidate is allowed: no second scoring of the edges.
+                W = self.dense(block)
+                held_keys = np.searchsorted(block, pairs[:, 0]) * m + np.searchsorted(block, pairs[:, 1])
+                keys2 = np.unique(np.concatenate([self._candidate_keys(W, BLOCK_TOP_K), held_keys]))
+                li, lj = keys2 // m, keys2 % m
+                found = _blossom(m, li, lj, np.rint(W[li, lj] * SCALE).astype(np.int64))
+                matched = sorted(sorted((int(block[u]), int(block[v]))) for u, v in found)
             out.extend(matched)
             out.extend([x] for x in _left(block, matched))
         return out
@@ -562,7 +573,13 @@ class _Solver:
         if m <= max(DENSE_MAX, top_k + 1):  # few enough for every pair (or too few to pick top_k)
             a, b = np.triu_indices(m, 1)
             return block[a], block[b]
-        W = self.dense(block)
+        keys = self._candidate_keys(self.dense(block), top_k)
+        return block[keys // m], block[keys % m]
+
+    def _candidate_keys(self, W: FloatArray, top_k: int) -> IntArray:
+        """``_candidates`` on a block's weight matrix: the edges as sorted keys lo * m + hi of local
+        indices."""
+        m = len(W)
         # Ties are common (scores are coarse): a random tie-break spreads everyone's choices.
         jitter = W + self.gen.random((m, m)) * 1e-3
         top = np.argpartition(-jitter, top_k - 1, axis=1)[:, :top_k]
@@ -580,8 +597,7 @@ class _Solver:
         dst.append(draws[good])
         s, d = np.concatenate(src), np.concatenate(dst)
         lo, hi = np.minimum(s, d), np.maximum(s, d)
-        keys = np.unique(lo[lo != hi] * m + hi[lo != hi])
-        return block[keys // m], block[keys % m]
+        return np.unique(lo[lo != hi] * m + hi[lo != hi])
 
     def _place_leftovers(self, pairs: Groups, leftovers: list[int]) -> Groups:
         """Match leftovers among themselves, then let each remaining one join the pair where they fit
