@@ -8,7 +8,7 @@ Runs, one after the other against the same server: the bare "hello" view (same m
 of the main pages requested round-robin by a signed-in member (home feed, directory search, a profile, the
 busiest group, the longest thread, groups browse, and events list and an event page when events exist).
 Prints requests/s, latency percentiles from wrk, non-2xx answers, and the ratio mix / hello measured
-in the same run. QUALITY.md's goal: the mix at >= 300 requests/s on 2 cores.
+in the same run. The goal: the mix at >= 300 requests/s on 2 cores.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def password() -> str:
     return PASSWORD
 
 
-# --- Every URL is tested (QUALITY.md) ---------------------------------------------------------
+# --- Every URL is tested (a page no test requests is a page nobody checked) ---------------------------------------------------------
 # Each request the suite makes (test client, live_server for the browser tests, any thread) records
 # the route of the URL pattern it resolved to. With COURTYARD_URL_COVERAGE=1 (the full run in the
 # Makefile and CI), the session fails when one of our patterns was never requested.

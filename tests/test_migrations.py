@@ -1,4 +1,4 @@
-"""Every model change comes with its migration (ARCHITECTURE.md, convention 12)."""
+"""Every model change comes with its migration (a migration that is missing would be made on a user's machine instead)."""
 
 from __future__ import annotations
 

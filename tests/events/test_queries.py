@@ -1,5 +1,5 @@
 """Event pages and API lists run a fixed number of queries whatever the number of events, dates and answers
-(QUALITY.md): a new N+1 fails here. Each page is asked once to warm the session, then counted on a small and
+so a new N+1 fails here. Each page is asked once to warm the session, then counted on a small and
 a large data set."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Group pages run a fixed number of queries, whatever the number of threads, replies, reactions, groups,
-members or library items (QUALITY.md): a new N+1 fails here. Each page is asked once to warm the session and
+members or library items: a new N+1 fails here. Each page is asked once to warm the session and
 the caches (as for a returning member), then counted, with a small and a large data set."""
 
 from __future__ import annotations

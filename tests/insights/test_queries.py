@@ -1,4 +1,4 @@
-"""Insights pages and API reads run a fixed number of queries, whatever the amount of activity (QUALITY.md).
+"""Insights pages and API reads run a fixed number of queries, whatever the amount of activity.
 Counted with the dashboard cache off (a cache hit costs one query: the rollups' version)."""
 
 from __future__ import annotations

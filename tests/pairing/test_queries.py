@@ -1,5 +1,5 @@
 """Pairing pages and API lists run a fixed number of queries whatever the number of programs, participants,
-rounds, matches, check-ins and teams (QUALITY.md): each is counted on a small and a larger world, and pinned."""
+rounds, matches, check-ins and teams: each is counted on a small and a larger world, and pinned."""
 
 from __future__ import annotations
 

@@ -271,7 +271,7 @@ def test_pages_only_accept_their_methods(member_client, member):
 
 
 # --- query counts --------------------------------------------------------------------------
-# Each page runs a fixed number of queries, whatever the number of people it shows (QUALITY.md).
+# Each page runs a fixed number of queries, whatever the number of people it shows: an N+1 query fails here.
 # The counts are pinned: a change shows up here and has to be explained.
 
 

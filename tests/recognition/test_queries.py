@@ -1,5 +1,5 @@
 """Recognition pages and API lists run a fixed number of queries, whatever the number of kudos, recipients,
-+1s, reactions, celebrations, badges or reports (QUALITY.md): a new N+1 fails here. Each URL is asked once to
++1s, reactions, celebrations, badges or reports: a new N+1 fails here. Each URL is asked once to
 warm the session and caches, then counted with a small and a larger data set."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Voice pages and API lists run a fixed number of queries, whatever the number of respondents, ideas, votes,
-comments or updates (QUALITY.md). Each page is asked once to warm the session and caches, then counted, with
+comments or updates. Each page is asked once to warm the session and caches, then counted, with
 a small and a larger data set."""
 
 from __future__ import annotations

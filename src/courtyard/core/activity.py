@@ -1,4 +1,4 @@
-"""Writes to the activity-facts ledger that insights read (ARCHITECTURE.md, convention 6)."""
+"""Writes to the activity-facts ledger that insights read (docs/architecture.md, "The activity-facts ledger")."""
 
 from __future__ import annotations
 

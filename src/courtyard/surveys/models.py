@@ -1,6 +1,6 @@
 """Surveys, pulses, answers, ideas and "you said, we did".
 
-Anonymity is a property of these tables (ARCHITECTURE.md, convention 9):
+Anonymity is a property of these tables (docs/architecture.md, "Anonymity by design"):
 
 - ``Response`` says *who* answered a survey (for participation rates, reminders and "you already answered"):
   the member and the UTC day, nothing else.

@@ -1,4 +1,4 @@
-"""The vocabulary of the activity-facts ledger (ARCHITECTURE.md, convention 6), in one place.
+"""The vocabulary of the activity-facts ledger (docs/architecture.md, "The activity-facts ledger"), in one place.
 
 Services record facts with these names and insights reads them, so both sides agree on what a verb
 or an interaction kind means. A new capability adds its lines here. ``scope`` says which id column a

@@ -455,6 +455,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "queries: per request, including the session and user lookups; ratio: bare median / scenario median "
-            f"(throughput relative to the bare view); goal: p95 <= {SPEED_GOAL_MS:.0f} ms (QUALITY.md)."
+            f"(throughput relative to the bare view); goal: p95 <= {SPEED_GOAL_MS:.0f} ms, the speed goal for main pages."
         )
         sys.stdout.flush()
