@@ -187,7 +187,8 @@ def test_ics_never_carries_a_control_or_bidi_character_even_from_old_data():
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/search/", "/api/groups/", "/api/events/", "/api/people/tags"])
 def test_api_refuses_control_characters_in_any_query_parameter(member, path):
-    response = api_for(member).request("get", path, {"q": "a\x00b", "kind": "interest"})
+    params = {"q": "a\x00b", **({"kind": "interest"} if path == "/api/people/tags" else {})}
+    response = api_for(member).request("get", path, params)
     assert response.status_code == 422
     assert response.body["details"][0]["loc"] == ["query", "q"]
 

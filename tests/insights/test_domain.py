@@ -296,11 +296,14 @@ def test_connections_never_decrease_with_time(days, today_offset):
 
 
 def test_community_departments_add_up_under_the_level_shown():
-    from courtyard.insights.selectors import _by_shown_department
+    from courtyard.insights.selectors import _community_shown
 
-    # Two sub-departments of Sales (11, 12) and one of Engineering (21), shown at the top level.
+    # Two sub-departments of Sales (11, 12) and one of Engineering (21), shown at the top level: Sales' two
+    # sub-departments of 2 each add up to 4 and are named; Engineering's 2 stay below the floor (only
+    # counted), and so does the member without a department.
     unit = {11: 1, 12: 1, 21: 2}
     names = {1: "Sales", 2: "Engineering"}
-    assert _by_shown_department([(21, 5), (11, 4), (12, 4), (99, 1)], unit, names) == [
-        ("Sales", 8), ("Engineering", 5), ("—", 1),
-    ]
+    community = {"size": 7, "departments": [(21, 2), (11, 2), (12, 2), (None, 1)]}
+    assert _community_shown(community, unit, names) == {
+        "size": 7, "departments": [("Sales", 4)], "other_departments": 2,
+    }

@@ -76,7 +76,7 @@ def w(db) -> World:
     organizer = make_profile(email="olga@example.com", full_name="Olga Organizer")
     insider = make_profile(email="ines@example.com", full_name="Ines Insider")
     outsider = make_profile(email="otto@example.com", full_name="Otto Outsider")
-    group = groups.group_create(actor=organizer.user, name=f"{SECRET} circle", visibility=Group.Visibility.PRIVATE)
+    group = groups.group_create(actor=organizer.user, name=f"{SECRET} circle", join_policy=Group.JoinPolicy.INVITATION)
     groups.membership_invite(actor=organizer.user, group=group, profile=insider)
     groups.membership_join(actor=insider.user, group=group)
     thread = groups.thread_create(actor=organizer.user, group=group, title=f"{SECRET} reorg", body="Hush.")

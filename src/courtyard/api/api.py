@@ -137,7 +137,8 @@ def refuse_unreadable_parameters(view: Callable[..., HttpResponse]) -> Callable[
     return checked
 
 
-api.add_decorator(refuse_unreadable_parameters, mode="view")
+# After authentication (an anonymous caller is told 401 first) and validation, before the operation runs.
+api.add_decorator(refuse_unreadable_parameters, mode="operation")
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/groups", groups_router, tags=["groups"])
 api.add_router("/discussions", discussions_router, tags=["discussions"])
