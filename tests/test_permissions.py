@@ -506,3 +506,12 @@ def test_deactivated_member_is_signed_out_and_refused(world):
 
 def test_token_of_other_member_is_not_revocable_via_api_either(world):
     assert ApiToken.objects.get(pk=world.member_token_id).revoked_at is None
+
+
+def test_each_switched_off_allauth_page_is_requested_at_its_own_route():
+    """The matrix rows above request a made-up path per route; each must resolve to that very route."""
+    from django.urls import resolve
+
+    assert NOT_OFFERED_ROUTES, "allauth pages that are not offered should be found"
+    for route in NOT_OFFERED_ROUTES:
+        assert resolve(url_coverage.example_path(route)).route == route

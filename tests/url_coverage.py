@@ -64,8 +64,8 @@ def routes_served_by(callback: object, patterns: list | None = None, prefix: str
 
 def example_path(route: str) -> str:
     """A concrete path that resolves to ``route``: every parameter becomes ``x1``."""
-    path = re.sub(r"<[^>]+>", "x1", route)
-    path = re.sub(r"\(\?P<\w+>[^)]*\)", "x1", path)
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "x1", route)  # regex groups first: they contain <name> too
+    path = re.sub(r"<[^>]+>", "x1", path)
     return "/" + path.replace("^", "").replace("$", "")
 
 
