@@ -11,7 +11,7 @@ import zoneinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courtyard.pairing import policy, schedule
+from courtyard.pairing.domain import policy, schedule
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham",
          "America/Sao_Paulo"]

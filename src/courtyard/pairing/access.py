@@ -13,7 +13,7 @@ from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.groups import access as group_access
 from courtyard.groups.domain import rules as group_rules
 from courtyard.groups.selectors import readable_group_ids
-from courtyard.pairing import policy
+from courtyard.pairing.domain import policy
 from courtyard.pairing.models import CoffeeMatch, MentorshipMatch, Program, Signup, TeamMember
 from courtyard.people.models import Profile
 

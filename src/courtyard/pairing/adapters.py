@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
-from courtyard.pairing import schedule
+from courtyard.pairing.domain import schedule
 from courtyard.pairing.domain.types import Person, Reason
 from courtyard.people.domain.directory import is_newcomer
 from courtyard.people.models import Department, Profile

@@ -13,7 +13,7 @@ from courtyard.core.errors import ApplicationError
 from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.groups.access import access_group
-from courtyard.pairing import policy, selectors, services
+from courtyard.pairing import selectors, services
 from courtyard.pairing.access import (
     access_coffee_match,
     access_managed_program,
@@ -21,6 +21,7 @@ from courtyard.pairing.access import (
     access_program,
     actor_profile,
 )
+from courtyard.pairing.domain import policy
 from courtyard.pairing.models import CoffeeMatch, MentorshipMatch, Program, Signup
 from courtyard.people.models import Profile
 

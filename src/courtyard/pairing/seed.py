@@ -27,8 +27,8 @@ from django.db import transaction
 from courtyard.core.domain.anonymity import coarse_date
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
-from courtyard.pairing import adapters, schedule
-from courtyard.pairing.domain import coffee_round, mentorship_assign, teams_form
+from courtyard.pairing import adapters
+from courtyard.pairing.domain import coffee_round, mentorship_assign, schedule, teams_form
 from courtyard.pairing.domain.types import CoffeeRules, Mentee, Mentor, Person, TeamsRequest
 from courtyard.pairing.models import (
     Checkin,

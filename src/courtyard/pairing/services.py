@@ -31,13 +31,15 @@ from courtyard.core.models import Interaction, Participation
 from courtyard.core.validation import clean_text
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
-from courtyard.pairing import adapters, notify, policy, schedule
+from courtyard.pairing import adapters, notify
 from courtyard.pairing.access import actor_profile, can_create_in_group, check, standing
 from courtyard.pairing.domain import (
     coffee_round,
     mentorship_assign,
     mentorship_pair_blocker,
     mentorship_pair_score,
+    policy,
+    schedule,
     teams_evaluate,
     teams_form,
 )

@@ -18,7 +18,7 @@ from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.http import AuthedRequest
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
-from courtyard.pairing import policy, selectors, services
+from courtyard.pairing import selectors, services
 from courtyard.pairing.access import (
     access_coffee_match,
     access_managed_program,
@@ -26,6 +26,7 @@ from courtyard.pairing.access import (
     access_program,
     actor_profile,
 )
+from courtyard.pairing.domain import policy
 from courtyard.pairing.models import MentorshipMatch, Program, PulseResponse, Signup
 from courtyard.pairing.web.forms import (
     AnswerForm,
