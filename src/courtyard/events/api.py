@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
 from courtyard.core.http import ApiRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.events import selectors, services
 from courtyard.events.access import access_event, access_occurrence, actor_profile, require_manager
@@ -365,11 +366,9 @@ def occurrences_list(
 ) -> dict[str, Any]:
     query = selectors.EventQuery(when=when, kind=kind, format=format, group=group, mine=mine, going=going, q=q)
     profile = actor_profile(request.auth)
-    try:
+    with cursor_checked():
         result = selectors.occurrences_list(request.auth, query, cursor=cursor or None,
                                             tz=clock.safe_zone(profile.timezone))
-    except ValueError:
-        raise ApplicationError("That cursor is not valid.", code="bad_cursor") from None
     return {
         "items": [occurrence_out(o, o.my_rsvp.status if o.my_rsvp else None) for o in result["items"]],
         "next_cursor": result["next_cursor"],

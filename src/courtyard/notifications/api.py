@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema
 
-from courtyard.core.errors import ApplicationError
 from courtyard.core.http import ApiRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.notifications import selectors, services
 from courtyard.notifications.access import access_notification
 from courtyard.notifications.models import Notification
@@ -58,10 +57,8 @@ def out(n: Notification) -> dict[str, Any]:
 
 @router.get("/", response=NotificationPage, summary="Your notifications, newest first (cursor pagination)")
 def notification_list(request: ApiRequest, cursor: str = Query("", max_length=200)) -> dict[str, Any]:
-    try:
+    with cursor_checked():
         page = selectors.notifications_page(request.auth, cursor or None)
-    except ValueError:
-        raise ApplicationError(_("That cursor is not valid."), code="bad_cursor") from None
     return {
         "items": [out(n) for n in page["items"]], "next_cursor": page["next_cursor"],
         "unread": selectors.unread_count(request.auth),

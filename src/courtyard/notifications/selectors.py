@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
 from courtyard.core.domain import cursors
+from courtyard.notifications.caching import unread_cache_key
 from courtyard.notifications.domain.kinds import KINDS, enabled
 from courtyard.notifications.models import Notification, Preference
-from courtyard.notifications.services import unread_cache_key
 from courtyard.notifications.targets import withhold_unreadable
 
 PAGE_SIZE = 20

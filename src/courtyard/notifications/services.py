@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
+from courtyard.notifications.caching import unread_cache_key
 from courtyard.notifications.domain.kinds import BY_KEY, enabled, is_known, is_local_path
 from courtyard.notifications.models import Notification, Preference
 from courtyard.notifications.targets import readers_of, require_registered
@@ -30,10 +31,6 @@ from courtyard.notifications.targets import readers_of, require_registered
 DEDUP_WINDOW = dt.timedelta(minutes=10)
 TEXT_LENGTH = 300
 URL_LENGTH = 500
-
-
-def unread_cache_key(user_id: int) -> str:
-    return f"notifications:unread:{user_id}"
 
 
 def _invalidate(user_ids: Iterable[int]) -> None:

@@ -13,6 +13,7 @@ from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.http import ApiRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.groups.access import access_group_content
 from courtyard.groups.models import ReactionKind
@@ -307,10 +308,8 @@ def kudos_list(
 ) -> dict[str, Any]:
     query = selectors.WallQuery(value_id=value_id, department_id=department_id, team_id=team_id, person_id=person_id,
                                 group_id=group_id)
-    try:
+    with cursor_checked():
         page = selectors.wall(request.auth, query, cursor=cursor or None)
-    except ValueError:
-        raise ApplicationError(_("That cursor is not valid."), code="bad_cursor") from None
     return {"items": [kudos_out(k) for k in page["items"]], "next_cursor": page["next_cursor"]}
 
 

@@ -11,6 +11,7 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
 from courtyard.core.http import AuthedRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.people.access import can_view_uploaded_file
 from courtyard.people.selectors import home_overview
 
@@ -20,15 +21,12 @@ from courtyard.people.selectors import home_overview
 def home(request: AuthedRequest) -> HttpResponse:
     """The home page: the feed from the member's groups and the people they follow, questions waiting for an
     answer, newcomers and people with shared interests. With ?cursor=, the next page of the feed (htmx)."""
-    from courtyard.core.errors import ApplicationError
     from courtyard.core.htmx import render_page
     from courtyard.groups.selectors import home_feed, unanswered_questions
 
     cursor = request.GET.get("cursor") or None
-    try:
+    with cursor_checked():
         feed = home_feed(request.user, cursor=cursor)
-    except ValueError:
-        raise ApplicationError("That page link is not valid.", code="bad_cursor") from None
     if cursor:
         return render_page(request, "core/home.html", "core/_feed_items.html", {"feed": feed, "more_only": True})
     context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user)}

@@ -20,6 +20,7 @@ from courtyard.core import clock
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.htmx import render_page
 from courtyard.core.http import AuthedRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.events import calendars, selectors, services
 from courtyard.events.access import (
     access_event,
@@ -71,11 +72,9 @@ def browse(request: AuthedRequest) -> HttpResponse:
     data = form.cleaned_data
     query = selectors.EventQuery(when=data["when"] or "upcoming", kind=data["kind"], format=data["format"],
                                  group=data["group"], mine=data["mine"], going=data["going"], q=data["q"])
-    try:
+    with cursor_checked():
         result = selectors.occurrences_list(request.user, query, cursor=data["cursor"] or None,
                                             tz=timezone.get_current_timezone())
-    except ValueError:
-        raise ApplicationError(_("That page link is not valid."), code="bad_cursor") from None
     context = {"form": form, "query": query, "result": result, "more_only": bool(data["cursor"])}
     if data["cursor"] and request.htmx:
         return render(request, "events/partials/_occurrence_items.html", context)

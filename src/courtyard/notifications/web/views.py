@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courtyard.core.errors import ApplicationError
 from courtyard.core.htmx import render_page
 from courtyard.core.http import AuthedRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.notifications import selectors, services
 from courtyard.notifications.access import access_notification
 
@@ -23,10 +23,8 @@ from courtyard.notifications.access import access_notification
 @require_GET
 def notification_list(request: AuthedRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
-    try:
+    with cursor_checked():
         page = selectors.notifications_page(request.user, cursor)
-    except ValueError:
-        raise ApplicationError(_("That page link is not valid."), code="bad_cursor") from None
     context = {"page": page, "more_only": bool(cursor)}
     return render_page(request, "notifications/list.html", "notifications/_items.html", context)
 

@@ -18,6 +18,7 @@ from courtyard.core.access import is_admin, parse_id, require_admin
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.htmx import render_page
 from courtyard.core.http import AuthedRequest
+from courtyard.core.pagination import cursor_checked
 from courtyard.groups.models import ReactionKind
 from courtyard.groups.selectors import visible_groups
 from courtyard.people.models import Profile, Team
@@ -76,10 +77,8 @@ def wall(request: AuthedRequest) -> HttpResponse:
     group = visible_groups(request.user).filter(pk=query.group_id).first() if query.group_id else None
     if query.group_id and group is None:
         raise NotFound(_("No such group."))
-    try:
+    with cursor_checked():
         page = selectors.wall(request.user, query, cursor=data["cursor"] or None)
-    except ValueError:
-        raise ApplicationError(_("That page link is not valid."), code="bad_cursor") from None
     context: dict[str, Any] = {"page": page, "form": form, "query": query, "person": person, "group": group,
                                "more_only": bool(data["cursor"])}
     if request.htmx and not request.htmx.boosted:
