@@ -23,6 +23,7 @@ from courtyard.core import clock
 from courtyard.pairing import services as pairing
 from courtyard.pairing.models import MentorshipMatch, Program, Signup
 from courtyard.recognition import services as recognition
+from courtyard.surveys import mailbox
 from courtyard.surveys import services as surveys
 from courtyard.surveys.models import Idea
 from tests.factories import make_profile
@@ -63,7 +64,7 @@ def planted(admin):
     idea = Idea.objects.get(pk=idea.pk)
     strings["anonymous idea's mailbox nonce"] = idea.mailbox_nonce
     strings["anonymous idea's mailbox tag"] = idea.mailbox_tag
-    strings["mailbox key"] = surveys._mailbox_keys()[0].hex()
+    strings["mailbox key"] = mailbox.mailbox_keys()[0].hex()
     strings["secret key"] = settings.SECRET_KEY
     strings["anonymous idea's author"] = "Anonauthor"  # also on the author's own profile pages: see below
 

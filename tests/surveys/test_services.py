@@ -13,7 +13,7 @@ from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
 from courtyard.core.models import AuditEntry, Participation
 from courtyard.groups import services as group_services
 from courtyard.notifications.models import Notification
-from courtyard.surveys import selectors, services
+from courtyard.surveys import caching, mailbox, selectors, services
 from courtyard.surveys.models import (
     Answer,
     AttributedAnswer,
@@ -274,7 +274,7 @@ def test_results_are_cached_per_response_count_and_status(org):
         answer(survey, person, **{"belonging.belong": 4, "enps.recommend": 8})
     survey.refresh_from_db()
     first = selectors.survey_results(survey)
-    assert cache.get(selectors.results_key(survey)) is not None
+    assert cache.get(caching.results_key(survey)) is not None
     answer(survey, org.platform_people[5], **{"belonging.belong": 1, "enps.recommend": 0})
     survey.refresh_from_db()
     # Participation follows each answer; the answers themselves are not read while the survey is open.
@@ -381,7 +381,7 @@ def test_an_anonymous_idea_has_no_author_no_time_no_audit_and_no_fact(org):
     assert Participation.objects.count() == facts
     assert [i.pk for i in selectors.ideas_mine(author.user)] == [idea.pk]
     assert selectors.ideas_mine(org.platform_people[1].user) == []
-    assert not services.is_anonymous_author(org.platform_people[1].pk, idea)
+    assert not mailbox.is_anonymous_author(org.platform_people[1].pk, idea)
 
 
 def test_an_admin_replies_to_an_anonymous_author_who_sees_it_without_a_notification(org):

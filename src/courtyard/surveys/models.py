@@ -15,7 +15,7 @@ Anonymity is a property of these tables (docs/architecture.md, "Anonymity by des
   ``AttributedAnswer`` rows, which link a response to its answers on purpose.
 - An anonymous ``Idea`` has no author at all. Its author finds it again through a keyed hash of their member
   id and a random nonce (``mailbox_tag``), which only the server's secret key can recompute: see
-  ``surveys.services.mailbox_tag``.
+  ``surveys.mailbox``.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from courtyard.people.seed import seeded_profiles
 from courtyard.surveys.domain import questions as q
 from courtyard.surveys.domain.anonymity import coarse_week, tenure_band
 from courtyard.surveys.domain.rotation import next_questions
+from courtyard.surveys.mailbox import mailbox_tag
 from courtyard.surveys.models import (
     Action,
     Answer,
@@ -46,7 +47,7 @@ from courtyard.surveys.models import (
     Survey,
     SurveyQuestion,
 )
-from courtyard.surveys.services import mailbox_tag, question_bank_ensure
+from courtyard.surveys.services import question_bank_ensure
 
 Progress = Callable[[int], Any]
 ROUNDS = 6

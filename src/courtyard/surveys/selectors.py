@@ -24,6 +24,7 @@ from courtyard.core.domain.anonymity import effective_minimum, pooled_share
 from courtyard.core.domain.anonymity import results_released as released
 from courtyard.people.models import Department, Location, Profile
 from courtyard.people.selectors import directory_filter_options
+from courtyard.surveys.caching import HOME_ACTIONS_KEY, results_key
 from courtyard.surveys.domain import questions as q
 from courtyard.surveys.domain import scores
 from courtyard.surveys.domain.anonymity import (
@@ -35,6 +36,7 @@ from courtyard.surveys.domain.anonymity import (
     segments_for,
     visible_segments,
 )
+from courtyard.surveys.mailbox import is_anonymous_author
 from courtyard.surveys.models import (
     Action,
     Answer,
@@ -51,7 +53,6 @@ from courtyard.surveys.models import (
 )
 
 RESULTS_SECONDS = 600
-HOME_ACTIONS_KEY = "surveys:home-actions"
 IDEAS_PER_PAGE = 20
 LOW_PARTICIPATION = 60.0
 _shuffle = random.SystemRandom()
@@ -106,11 +107,6 @@ def my_attributed_answers(response: Response) -> dict[int, list[str]]:
 
 
 # --- Results ------------------------------------------------------------------------------------
-
-
-def results_key(survey: Survey) -> str:
-    return (f"surveys:results:{survey.pk}:{survey.response_count}:{survey.status}:"
-            f"{survey.min_group_size}:{survey.min_comment_group_size}")
 
 
 def results_released(survey: Survey) -> bool:
@@ -598,8 +594,6 @@ def ideas_page(actor: User, *, sort: str = "top", status: str = "", page_number:
 
 
 def idea_detail(actor: User, idea: Idea) -> dict[str, Any]:
-    from courtyard.surveys.services import is_anonymous_author
-
     comments = list(IdeaComment.objects.filter(idea=idea).select_related("author"))
     profile = Profile.objects.filter(user=actor).values_list("pk", flat=True).first()
     return {
@@ -613,8 +607,6 @@ def idea_detail(actor: User, idea: Idea) -> dict[str, Any]:
 def ideas_mine(actor: User) -> list[Idea]:
     """The member's own ideas: open ones by author, anonymous ones by recomputing their keyed mailbox tags.
     Nothing is stored or cached that links the member to an anonymous idea; each visit recomputes it."""
-    from courtyard.surveys.services import is_anonymous_author
-
     profile = Profile.objects.filter(user=actor).values_list("pk", flat=True).first()
     if profile is None:
         return []
@@ -654,10 +646,6 @@ def home_actions(limit: int = 3) -> list[dict[str, Any]]:
         ]
         cache.set(HOME_ACTIONS_KEY, cached, 600)
     return list(cached)
-
-
-def home_actions_invalidate() -> None:
-    cache.delete(HOME_ACTIONS_KEY)
 
 
 def survey_actions(survey: Survey) -> list[Action]:

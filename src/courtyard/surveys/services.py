@@ -10,8 +10,6 @@ with a random key, a week and the respondent's segments), inserted in a random o
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import random
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,9 +35,11 @@ from courtyard.core.validation import clean_text
 from courtyard.people.models import Department, Location, Profile
 from courtyard.surveys import notify
 from courtyard.surveys.access import actor_profile, check_can_answer
+from courtyard.surveys.caching import home_actions_invalidate, results_key
 from courtyard.surveys.domain import questions as q
 from courtyard.surveys.domain.anonymity import coarse_week, tenure_band
 from courtyard.surveys.domain.rotation import MAX_PER_ROUND, next_open, next_questions
+from courtyard.surveys.mailbox import mailbox_tag
 from courtyard.surveys.models import (
     Action,
     Answer,
@@ -466,7 +466,6 @@ def response_change(*, actor: User, survey: Survey, answers: Mapping[int, Sequen
     written = Answer.objects.bulk_create(_answer_rows(survey, parsed, member, now))
     AttributedAnswer.objects.bulk_create(AttributedAnswer(response=response, answer=a) for a in written)
     audit_record(action="surveys.response.changed", actor=actor, target=survey)
-    from courtyard.surveys.selectors import results_key
 
     cache.delete(results_key(survey))
     return response
@@ -659,28 +658,6 @@ def pulses_open_due(*, now: dt.datetime | None = None) -> int:
 # --- Ideas --------------------------------------------------------------------------------------
 
 
-def _mailbox_keys() -> list[bytes]:
-    """Keys for anonymous authors' mailboxes, derived from SECRET_KEY (and its fallbacks, so that rotating it
-    does not cut authors off from the replies to ideas they posted before)."""
-    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [hmac.new(str(s).encode(), b"courtyard.surveys.idea-mailbox", hashlib.sha256).digest() for s in secrets_in_use]
-
-
-def mailbox_tag(member_id: int, nonce: str, key: bytes | None = None) -> str:
-    """A keyed hash of the member and a per-idea random nonce. Stored on an anonymous idea instead of its
-    author: the author's own requests recompute it to find their ideas, while nobody reading the database
-    (or any page, export or the admin) can tell whose it is without the server's secret key."""
-    secret = key if key is not None else _mailbox_keys()[0]
-    return hmac.new(secret, f"{member_id}:{nonce}".encode(), hashlib.sha256).hexdigest()
-
-
-def is_anonymous_author(member_id: int, idea: Idea) -> bool:
-    if not idea.anonymous or not idea.mailbox_nonce:
-        return False
-    return any(hmac.compare_digest(mailbox_tag(member_id, idea.mailbox_nonce, key), idea.mailbox_tag)
-               for key in _mailbox_keys())
-
-
 @transaction.atomic
 def idea_create(*, actor: User, title: str, body: str, anonymous: bool = False) -> Idea:
     """Post an idea or a concern. Anonymous ones store no author, no exact time, no audit entry and no activity
@@ -792,7 +769,6 @@ def action_publish(*, actor: User, title: str, body: str, survey: Survey | None 
     audit_record(action="surveys.action.published", actor=actor, target=action,
                  data={"survey": survey.pk if survey else None, "idea": idea.pk if idea else None})
     notify.action_published(action=action, actor=actor)
-    from courtyard.surveys.selectors import home_actions_invalidate
 
     home_actions_invalidate()
     return action
