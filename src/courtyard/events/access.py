@@ -14,13 +14,8 @@ from courtyard.events.models import Event, EventHost, Media, Occurrence, Rsvp
 from courtyard.groups import access as group_access
 from courtyard.groups.domain import rules as group_rules
 from courtyard.groups.models import Group
-from courtyard.people.models import Profile
 
 NOT_FOUND = "No such event."
-
-
-def actor_profile(actor: User) -> Profile:
-    return group_access.actor_profile(actor)
 
 
 def standing(actor: User, event: Event, *, is_host: bool | None = None) -> rules.Standing:

@@ -16,10 +16,11 @@ from courtyard.core.http import ApiRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.events import selectors, services
-from courtyard.events.access import access_event, access_occurrence, actor_profile, require_manager
+from courtyard.events.access import access_event, access_occurrence, require_manager
 from courtyard.events.domain import rules
 from courtyard.events.models import Event, Occurrence, Rsvp
 from courtyard.groups.access import access_group
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
 
 router = Router()

@@ -30,7 +30,7 @@ from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
 from courtyard.core.validation import clean_text
 from courtyard.events import ledger, notify
-from courtyard.events.access import actor_profile, can_create_in_group, check, require_manager, standing
+from courtyard.events.access import can_create_in_group, check, require_manager, standing
 from courtyard.events.domain import checkin as checkin_rules
 from courtyard.events.domain import feedback as feedback_rules
 from courtyard.events.domain import recurrence, rules
@@ -48,6 +48,7 @@ from courtyard.events.models import (
     Rsvp,
 )
 from courtyard.groups.models import Group
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
 
 HORIZON_DAYS = 180  # open-ended series exist this far ahead; a daily job moves the horizon

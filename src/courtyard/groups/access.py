@@ -22,17 +22,6 @@ from courtyard.groups.models import Group, Membership, Post, Resource, Thread
 from courtyard.people.models import Profile
 
 
-def actor_profile(actor: User) -> Profile:
-    require_signed_in(actor)
-    profile = getattr(actor, "_courtyard_profile", None)
-    if profile is None:
-        profile = Profile.objects.select_related("department").filter(user=actor).first()
-        if profile is None:
-            raise PermissionDenied("Your account has no profile yet; ask a community admin.")
-        actor._courtyard_profile = profile  # type: ignore[attr-defined]
-    return profile
-
-
 def standing(actor: User, group: Group, membership: Membership | Any | None = ...) -> rules.Standing:
     """The actor's standing in a group. Pass the membership when already loaded to save a query."""
     if membership is ...:

@@ -22,7 +22,7 @@ from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
 from courtyard.core.validation import clean_text
 from courtyard.groups import notify
-from courtyard.groups.access import actor_profile, can_delete_content, can_edit_content, check, standing
+from courtyard.groups.access import can_delete_content, can_edit_content, check, standing
 from courtyard.groups.domain import rules
 from courtyard.groups.models import (
     Group,
@@ -34,6 +34,7 @@ from courtyard.groups.models import (
     Revision,
     Thread,
 )
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile, Tag
 from courtyard.people.services import tags_resolve
 from courtyard.search.services import (

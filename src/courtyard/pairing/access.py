@@ -15,11 +15,7 @@ from courtyard.groups.domain import rules as group_rules
 from courtyard.groups.selectors import readable_group_ids
 from courtyard.pairing.domain import policy
 from courtyard.pairing.models import CoffeeMatch, MentorshipMatch, Program, Signup, TeamMember
-from courtyard.people.models import Profile
-
-
-def actor_profile(actor: User) -> Profile:
-    return group_access.actor_profile(actor)
+from courtyard.people.access import actor_profile
 
 
 def check(allowed: bool, message: str = "You are not allowed to do that.") -> None:

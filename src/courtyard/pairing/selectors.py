@@ -14,7 +14,7 @@ from courtyard.core.access import parse_id
 from courtyard.core.domain.anonymity import effective_minimum, withheld
 from courtyard.core.errors import NotFound
 from courtyard.pairing import adapters
-from courtyard.pairing.access import actor_profile, visible_programs
+from courtyard.pairing.access import visible_programs
 from courtyard.pairing.models import (
     Checkin,
     CoffeeMatch,
@@ -30,6 +30,7 @@ from courtyard.pairing.models import (
     TeamMember,
     TeamRequest,
 )
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
 
 CURRENT_MATCH_DAYS = 45  # a coffee match older than this is not "current" any more

@@ -32,7 +32,7 @@ from courtyard.core.validation import clean_text
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
 from courtyard.pairing import adapters, notify
-from courtyard.pairing.access import actor_profile, can_create_in_group, check, standing
+from courtyard.pairing.access import can_create_in_group, check, standing
 from courtyard.pairing.domain import (
     coffee_round,
     mentorship_assign,
@@ -67,6 +67,7 @@ from courtyard.pairing.models import (
     TeamMember,
     TeamRequest,
 )
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Department, Profile, Tag
 from courtyard.people.services import tags_resolve
 

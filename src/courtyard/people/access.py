@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_signed_in
-from courtyard.core.errors import NotFound
+from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.people.models import Profile
 
 PHOTO_FOLDER = "photos/"
+
+
+def actor_profile(actor: User) -> Profile:
+    """The signed-in actor's own profile (memoized on the user object for the request). Every app that acts
+    as a member uses this one; an account without a profile (a bare superuser) is refused as not allowed,
+    not as missing, because the account itself exists."""
+    require_signed_in(actor)
+    profile: Profile | None = getattr(actor, "_courtyard_profile", None)
+    if profile is None:
+        profile = Profile.objects.select_related("department").filter(user=actor).first()
+        if profile is None:
+            raise PermissionDenied("Your account has no profile yet; ask a community admin.")
+        actor._courtyard_profile = profile  # type: ignore[attr-defined]
+    return profile
 
 
 def access_profile(actor: User, profile_id: object) -> Profile:

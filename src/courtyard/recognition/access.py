@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_admin, require_signed_in
 from courtyard.core.errors import NotFound, PermissionDenied
-from courtyard.groups.access import actor_profile
 from courtyard.groups.selectors import organizes_any_group, readable_group_ids
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
 from courtyard.recognition.domain import rules
 from courtyard.recognition.models import (

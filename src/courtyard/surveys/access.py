@@ -10,19 +10,7 @@ from __future__ import annotations
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_admin, require_signed_in
 from courtyard.core.errors import NotFound, PermissionDenied
-from courtyard.people.models import Profile
 from courtyard.surveys.models import Action, Idea, PulseSeries, Question, Recipient, Survey
-
-
-def actor_profile(actor: User) -> Profile:
-    require_signed_in(actor)
-    profile: Profile | None = getattr(actor, "_courtyard_profile", None)
-    if profile is None:
-        profile = Profile.objects.select_related("department").filter(user=actor).first()
-        if profile is None:
-            raise PermissionDenied("Your account has no profile yet; ask a community admin.")
-        actor._courtyard_profile = profile  # type: ignore[attr-defined]
-    return profile
 
 
 def is_recipient(actor: User, survey: Survey) -> bool:

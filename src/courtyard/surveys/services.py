@@ -32,9 +32,10 @@ from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
 from courtyard.core.validation import clean_text
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Department, Location, Profile
 from courtyard.surveys import notify
-from courtyard.surveys.access import actor_profile, check_can_answer
+from courtyard.surveys.access import check_can_answer
 from courtyard.surveys.caching import home_actions_invalidate, results_key
 from courtyard.surveys.domain import questions as q
 from courtyard.surveys.domain.anonymity import coarse_week, tenure_band

@@ -26,7 +26,6 @@ from courtyard.events.access import (
     access_event,
     access_media,
     access_occurrence,
-    actor_profile,
     require_manager,
 )
 from courtyard.events.domain import checkin as checkin_rules
@@ -41,6 +40,7 @@ from courtyard.events.web.forms import (
     OccurrenceForm,
     RsvpForm,
 )
+from courtyard.people.access import actor_profile
 
 
 def _permissions(current: rules.Standing, event: Event) -> dict[str, bool]:

@@ -24,7 +24,6 @@ from courtyard.groups.access import (
     access_post,
     access_resource,
     access_thread,
-    actor_profile,
     can_delete_content,
     can_edit_content,
 )
@@ -39,6 +38,7 @@ from courtyard.groups.web.forms import (
     RoleForm,
     ThreadForm,
 )
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
 
 
