@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,3 +127,18 @@ class PostgresServer:
 
     def remove(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def thread_to_react_to(member: Any) -> tuple[Any, Any]:
+    """A thread in a group the member belongs to, and a reaction kind: a write that toggles, for the fault
+    tests (a retried toggle after a false 500 would undo it)."""
+    from courtyard.groups import services as group_services
+    from courtyard.groups.models import ReactionKind
+    from tests.factories import make_profile
+
+    organizer = make_profile(email="olga.org@example.com", full_name="Olga Organizer")
+    group = group_services.group_create(actor=organizer.user, name="Python Guild")
+    group_services.membership_join(actor=member.user, group=group)
+    thread = group_services.thread_create(actor=organizer.user, group=group, title="Hello", body="Welcome")
+    group_services.reaction_kinds_ensure_defaults()
+    return thread, ReactionKind.objects.first()

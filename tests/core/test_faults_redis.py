@@ -14,10 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from courtyard.core.cache import ResilientRedisCache
-from courtyard.groups import services as group_services
-from courtyard.groups.models import Reaction, ReactionKind
-from tests.core.fault_servers import RedisServer
-from tests.factories import make_profile
+from courtyard.groups.models import Reaction
+from tests.core.fault_servers import RedisServer, thread_to_react_to
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +48,7 @@ def sign_in(email: str, password: str) -> Client:
 def test_a_redis_outage_degrades_and_signs_nobody_out(redis_server, member, other_member, password):
     import redis
 
-    organizer = make_profile(email="olga.org@example.com", full_name="Olga Organizer")
-    group = group_services.group_create(actor=organizer.user, name="Python Guild")
-    group_services.membership_join(actor=member.user, group=group)
-    thread = group_services.thread_create(actor=organizer.user, group=group, title="Hello", body="Welcome")
-    group_services.reaction_kinds_ensure_defaults()
-    kind = ReactionKind.objects.first()
+    thread, kind = thread_to_react_to(member)
     client = sign_in("member@example.com", password)
     assert client.get(reverse("home")).status_code == 200
     assert redis.Redis.from_url(redis_server.url).dbsize() > 0  # the session is cached in Redis
@@ -65,7 +58,7 @@ def test_a_redis_outage_degrades_and_signs_nobody_out(redis_server, member, othe
     assert client.get(reverse("home")).status_code == 200  # still signed in: sessions live in the database
     api = client.get("/api/people/me")
     assert (api.status_code, api["Content-Type"]) == (200, "application/json; charset=utf-8")
-    reacted = client.post(reverse("groups:react", args=[group.slug]), {"kind": kind.pk, "thread": thread.pk})
+    reacted = client.post(reverse("groups:react", args=[thread.group.slug]), {"kind": kind.pk, "thread": thread.pk})
     assert reacted.status_code == 302  # committed, and answered as such
     assert Reaction.objects.filter(thread=thread, profile=member).count() == 1
     other = sign_in("other@example.com", password)  # allauth's rate limiter counts in memory meanwhile

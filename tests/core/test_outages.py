@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from courtyard.core import activity
-from courtyard.groups import services as group_services
-from courtyard.groups.models import Reaction, ReactionKind
-from tests.factories import make_profile
+from courtyard.groups.models import Reaction
+from tests.core.fault_servers import thread_to_react_to
 
 pytestmark = pytest.mark.django_db
 
@@ -78,18 +77,13 @@ def test_an_unexpected_page_error_is_the_plain_500_page(member, monkeypatch):
 def test_recording_the_visit_failing_after_the_commit_keeps_the_answer(member, monkeypatch):
     """The reaction is committed before the day's visit is recorded; that failing must not answer 500 (and a
     member retrying a toggle after a 500 would take the reaction off again)."""
-    organizer = make_profile(email="olga.org@example.com", full_name="Olga Organizer")
-    group = group_services.group_create(actor=organizer.user, name="Python Guild")
-    group_services.membership_join(actor=member.user, group=group)
-    thread = group_services.thread_create(actor=organizer.user, group=group, title="Hello", body="Welcome")
-    group_services.reaction_kinds_ensure_defaults()
-    kind = ReactionKind.objects.first()
+    thread, kind = thread_to_react_to(member)
 
     def cache_down(**kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(activity, "visit_record", cache_down)
-    response = lenient(member).post(reverse("groups:react", args=[group.slug]), {"kind": kind.pk, "thread": thread.pk})
+    response = lenient(member).post(reverse("groups:react", args=[thread.group.slug]), {"kind": kind.pk, "thread": thread.pk})
     assert response.status_code == 302
     assert Reaction.objects.filter(thread=thread, profile=member).count() == 1
 
