@@ -265,7 +265,7 @@ CASES = [
     Case("notification settings", "get", lambda w: reverse("notifications:preferences"), SIGNED_IN_OK),
     Case(
         "notification settings save", "post", lambda w: reverse("notifications:preferences"),
-        pages(LOGIN, 302, 302, 302), data=lambda w: {"mention": "on"}, changes=("member", "other", "admin"),
+        pages(LOGIN, 302, 302, 302), data=lambda w: {"mention": "app"}, changes=("member", "other", "admin"),
     ),
     Case("api notifications", "get", lambda w: "/api/notifications/", API_OK),
     Case("api notifications unread", "get", lambda w: "/api/notifications/unread", API_OK),
@@ -281,6 +281,12 @@ CASES = [
     Case(
         "api notification settings save", "put", lambda w: "/api/notifications/preferences", API_OK,
         data=lambda w: {"join_request": False}, json_body=True, changes=("member", "other", "admin"),
+    ),
+    Case("api email settings", "get", lambda w: "/api/notifications/email", API_OK),
+    Case(
+        "api email settings save", "put", lambda w: "/api/notifications/email", API_OK,
+        data=lambda w: {"quiet_start": "22:00", "quiet_end": "07:00"}, json_body=True,
+        changes=("member", "other", "admin"),
     ),
 ]
 
@@ -356,14 +362,16 @@ def test_every_url_pattern_is_in_the_matrix():
         "notifications/", "notifications/read-all/", "notifications/preferences/",
         "notifications/<str:notification_id>/open/", "api/notifications/", "api/notifications/unread",
         "api/notifications/<notification_id>/read", "api/notifications/read-all", "api/notifications/preferences",
+        "api/notifications/email",
         # Reached only through a reset email; their permissions are tested in tests/accounts/test_web.py.
         "accounts/password/reset/done/", "accounts/password/reset/key/done/",
         "accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
     }
     from tests.groups.test_permissions import GROUP_ROUTES
+    from tests.mail.test_permissions import MAIL_ROUTES
 
     matrix_routes |= set(NOT_OFFERED_ROUTES)
-    assert url_coverage.routes_to_cover() == matrix_routes | GROUP_ROUTES | OTHER_MATRICES
+    assert url_coverage.routes_to_cover() == matrix_routes | GROUP_ROUTES | MAIL_ROUTES | OTHER_MATRICES
 
 
 # Routes whose permission cases live beside their app's tests (each file named below).

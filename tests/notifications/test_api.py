@@ -24,6 +24,7 @@ def test_every_operation_is_documented():
         ("/api/notifications/", "get"), ("/api/notifications/unread", "get"),
         ("/api/notifications/{notification_id}/read", "post"), ("/api/notifications/read-all", "post"),
         ("/api/notifications/preferences", "get"), ("/api/notifications/preferences", "put"),
+        ("/api/notifications/email", "get"), ("/api/notifications/email", "put"),
     }
 
 
@@ -73,10 +74,10 @@ def test_preferences_get_and_put(member):
     assert all(p["enabled"] for p in listed)
     changed = api.request("put", "/api/notifications/preferences", {"mention": False}).body
     assert {p["kind"]: p["enabled"] for p in changed}["mention"] is False
-    assert list(Preference.objects.values_list("kind", "enabled")) == [("mention", False)]
+    assert list(Preference.objects.values_list("kind", "channel")) == [("mention", "off")]
     assert api.request("put", "/api/notifications/preferences", {"bogus": True}).status_code == 400
     assert api.request("put", "/api/notifications/preferences", {"mention": "maybe"}).status_code == 422
-    assert list(Preference.objects.values_list("kind", "enabled")) == [("mention", False)]
+    assert list(Preference.objects.values_list("kind", "channel")) == [("mention", "off")]
 
 
 def test_anonymous_callers_are_refused(member):
@@ -84,3 +85,34 @@ def test_anonymous_callers_are_refused(member):
     for method, path in [("get", "/api/notifications/"), ("get", "/api/notifications/unread"),
                          ("post", "/api/notifications/read-all"), ("get", "/api/notifications/preferences")]:
         assert api.request(method, path).status_code == 401
+
+
+def test_channels_by_api(member):
+    api = api_for(member)
+    listed = {p["kind"]: p for p in api.get("/api/notifications/preferences").body}
+    assert (listed["mention"]["channel"], listed["join_request"]["channel"]) == ("email", "digest")
+    changed = api.request("put", "/api/notifications/preferences", {"mention": "app", "join_request": "email"}).body
+    assert {p["kind"]: p["channel"] for p in changed if p["kind"] in ("mention", "join_request")} == {
+        "mention": "app", "join_request": "email"}
+    assert api.request("put", "/api/notifications/preferences", {"mention": "loud"}).status_code == 422
+    assert sorted(Preference.objects.values_list("kind", "channel")) == [("join_request", "email"), ("mention", "app")]
+
+
+def test_email_settings_by_api(member):
+    from courtyard.mail.models import Mailbox
+
+    api = api_for(member)
+    state = api.get("/api/notifications/email").body
+    assert state["address"] == "member@example.com"
+    assert (state["quiet_start"], state["paused"], state["bouncing"]) == (None, False, False)
+    state = api.request("put", "/api/notifications/email", {"quiet_start": "22:00", "quiet_end": "07:00"}).body
+    assert (state["quiet_start"], state["quiet_end"]) == ("22:00:00", "07:00:00")
+    bad = api.request("put", "/api/notifications/email", {"quiet_start": "22:00"})
+    assert bad.status_code == 400
+    assert bad.body["code"] == "bad_quiet_hours"
+    assert api.request("put", "/api/notifications/email", {"quiet_start": "25:00", "quiet_end": "07:00"}).status_code == 422
+    Mailbox.objects.filter(user=member.user).update(paused_at=clock.now())
+    assert api.get("/api/notifications/email").body["paused"] is True
+    state = api.request("put", "/api/notifications/email", {"quiet_start": "22:00", "quiet_end": "07:00", "resume": True}).body
+    assert state["paused"] is False
+    assert state["quiet_start"] == "22:00:00"

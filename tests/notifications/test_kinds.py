@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from courtyard.notifications.domain.kinds import BY_KEY, KINDS, enabled, is_known, is_local_path
+from courtyard.notifications.domain.kinds import (
+    APP,
+    BY_KEY,
+    DIGEST,
+    EMAIL,
+    KINDS,
+    OFF,
+    channel,
+    channel_from_choice,
+    enabled,
+    is_known,
+    is_local_path,
+)
 
 
 def test_the_kinds_the_groups_app_sends_are_registered_with_labels():
@@ -18,8 +30,32 @@ def test_the_kinds_the_groups_app_sends_are_registered_with_labels():
 
 def test_a_members_own_choice_wins_over_the_default():
     assert enabled("mention", {}) is BY_KEY["mention"].default_on
-    assert enabled("mention", {"mention": False}) is False
-    assert enabled("mention", {"reply_to_thread": False}) is True
+    assert enabled("mention", {"mention": OFF}) is False
+    assert enabled("mention", {"reply_to_thread": OFF}) is True
+    assert channel("mention", {}) == EMAIL
+    assert channel("mention", {"mention": APP}) == APP
+    assert channel("mention", {"mention": "nonsense"}) == EMAIL  # a stored value nobody knows: the default
+
+
+EMAIL_NOW = {
+    "mention", "reply_to_thread", "answer_accepted", "coffee_match", "event_changed", "event_cancelled",
+    "event_waitlist_promoted", "kudos_received", "mentorship_match", "survey_opened",
+}
+
+
+def test_the_default_channels_follow_the_kind():
+    """What matters to one member now is emailed at once; group activity and the rest wait for the digest."""
+    assert {kind.key for kind in KINDS if kind.default_channel == EMAIL} == EMAIL_NOW
+    assert {kind.default_channel for kind in KINDS if kind.key not in EMAIL_NOW} == {DIGEST}
+    assert all(kind.default_on for kind in KINDS)
+
+
+def test_choices_as_channels_or_the_older_true_and_false():
+    assert channel_from_choice("mention", APP, EMAIL) == APP
+    assert channel_from_choice("mention", False, EMAIL) == OFF
+    assert channel_from_choice("mention", True, APP) == APP  # on already: stays on its channel
+    assert channel_from_choice("mention", True, OFF) == EMAIL  # back on: the default
+    assert channel_from_choice("mention", "maybe", EMAIL) is None
 
 
 @pytest.mark.parametrize("url", ["/", "/groups/chess/threads/4/#post-9", "/people/3/?tab=a"])

@@ -319,3 +319,56 @@ def test_reminding_everyone_of_an_organization_event_costs_the_same_for_any_numb
     with django_assert_num_queries(4):
         event_notify.reminder(event=town_hall, occurrence=occurrence, people=people, kind="day")
     assert Notification.objects.filter(kind="event_reminder").count() == size
+
+
+# --- email: the same rule when the email is sent, minutes after the notice ------------------------------------
+
+
+def _emails_to(person: Profile) -> str:
+    return " ".join(
+        f"{m.subject} {m.body} {' '.join(str(c) for c, _t in getattr(m, 'alternatives', []))}"
+        for m in mail.outbox if person.user.email in m.to
+    )
+
+
+def _send_due_emails(monkeypatch) -> None:
+    from courtyard.mail import services as mail_services
+    from courtyard.mail.models import Delivery
+
+    later = clock.now() + dt.timedelta(days=1)  # past the batch window and any quiet hours
+    monkeypatch.setattr(clock, "now", lambda: later)
+    for pk in Delivery.objects.filter(status=Delivery.Status.QUEUED).values_list("pk", flat=True):
+        mail_services.delivery_send(delivery_id=pk)
+
+
+def _everything_by_email(person: Profile) -> None:
+    services.preferences_set(actor=person.user, choices={kind.key: "email" for kind in KINDS})
+
+
+@pytest.mark.parametrize("kind", sorted(k for k, (_send, lose) in CASES.items() if lose is not None))
+def test_an_email_never_tells_what_was_lost_before_it_was_sent(w, kind, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    """Access ends between the notice and its email (the member leaves the private group during the batch
+    window): the email leaves the notice out, for every kind and every real target."""
+    send, lose = CASES[kind]
+    _everything_by_email(w.insider)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(w, w.insider)
+    assert Notification.objects.filter(recipient=w.insider.user, kind=kind).exists()
+    assert lose is not None
+    lose(w, w.insider)
+    _send_due_emails(monkeypatch)
+    assert SECRET not in _emails_to(w.insider)
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_an_email_tells_a_reader_and_never_an_outsider(w, kind, monkeypatch, django_capture_on_commit_callbacks):
+    send, _lose = CASES[kind]
+    _everything_by_email(w.insider)
+    _everything_by_email(w.outsider)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(w, w.insider)
+        send(w, w.outsider)
+    _send_due_emails(monkeypatch)
+    assert SECRET in _emails_to(w.insider)
+    assert SECRET not in _emails_to(w.outsider)

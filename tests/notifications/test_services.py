@@ -150,6 +150,15 @@ def test_preferences_refuse_unknown_kinds_and_non_booleans(member):
 
     with pytest.raises(ApplicationError, match="Unknown"):
         services.preferences_set(actor=member.user, choices={"bogus": False, "mention": False})
+    with pytest.raises(ApplicationError, match="channel must be one of"):
+        services.preferences_set(actor=member.user, choices={"mention": "app", "reply_to_thread": "no"})
     with pytest.raises(ApplicationError, match="true or false"):
-        services.preferences_set(actor=member.user, choices={"mention": "no"})
+        services.preferences_set(actor=member.user, choices={"mention": 3})
     assert not Preference.objects.exists()  # nothing half-saved
+
+
+def test_preferences_store_channels_that_differ_from_the_default(member):
+    services.preferences_set(actor=member.user, choices={"mention": "app", "join_request": "email"})
+    assert sorted(Preference.objects.values_list("kind", "channel")) == [("join_request", "email"), ("mention", "app")]
+    services.preferences_set(actor=member.user, choices={"mention": "email", "join_request": True})
+    assert list(Preference.objects.values_list("kind", "channel")) == [("join_request", "email")]

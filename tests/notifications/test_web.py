@@ -110,19 +110,34 @@ def test_mark_all_read_empties_the_bell(member, other_member):
     assert client.get(reverse("notifications:mark_all_read")).status_code == 405
 
 
-def test_preferences_page_has_a_checkbox_per_kind_and_saves_changes_only(member):
+def test_preferences_page_has_a_channel_per_kind_and_saves_changes_only(member):
     client = signed_in_client(member)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert page.count('type="checkbox"') == len(KINDS)
+    assert page.count("<select") == len(KINDS)
+    assert page.count('value="email" selected') == sum(kind.default_channel == "email" for kind in KINDS)
     assert "Someone mentions you with @" in page
     # Every kind left at its default except group invitations, switched off: only that choice is stored.
-    ticked = {kind.key: "on" for kind in KINDS if kind.default_on and kind.key != "group_invitation"}
-    response = client.post(reverse("notifications:preferences"), ticked)
+    chosen = {kind.key: kind.default_channel for kind in KINDS}
+    chosen["group_invitation"] = "off"
+    response = client.post(reverse("notifications:preferences"), chosen)
     assert response.status_code == 302
-    assert list(Preference.objects.values_list("kind", "enabled")) == [("group_invitation", False)]
-    client.post(reverse("notifications:preferences"), {})  # everything unticked
-    assert Preference.objects.count() == sum(kind.default_on for kind in KINDS)
-    assert 'checked' not in client.get(reverse("notifications:preferences")).content.decode().split("<form")[2]
+    assert list(Preference.objects.values_list("kind", "channel")) == [("group_invitation", "off")]
+    client.post(reverse("notifications:preferences"), {"mention": "app"})  # kinds left out keep their channel
+    assert sorted(Preference.objects.values_list("kind", "channel")) == [("group_invitation", "off"), ("mention", "app")]
+    client.post(reverse("notifications:preferences"), {kind.key: "off" for kind in KINDS})
+    assert Preference.objects.count() == len(KINDS)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert page.count('value="off" selected') == len(KINDS)
+
+
+def test_a_bad_channel_or_half_quiet_hours_change_nothing(member):
+    client = signed_in_client(member)
+    response = client.post(reverse("notifications:preferences"), {"mention": "loudly"})
+    assert response.status_code == 200  # the form again, with the error
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post(reverse("notifications:preferences"), {"mention": "app", "quiet_start": "22:00"})
+    assert "Give both the start and the end" in response.content.decode()
+    assert not Preference.objects.exists()
 
 
 # --- a fixed number of queries -------------------------------------------------------------------------

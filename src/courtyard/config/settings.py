@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "courtyard.surveys",
     "courtyard.insights",
     "courtyard.search",
+    "courtyard.mail",
     "courtyard.notifications",
     "courtyard.api",
 ]
@@ -281,7 +282,7 @@ if OIDC_SERVER_URL:
 
 
 def email_settings(url: str) -> dict[str, object]:
-    """EMAIL_URL: smtp://user:pass@host:587?tls=1, smtps://…, console://, locmem://, dummy://."""
+    """EMAIL_URL: smtp://user:pass@host:587?tls=1, smtps://…, console://, locmem://, dummy://, outbox://."""
     parts = urlsplit(url)
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",
@@ -289,6 +290,8 @@ def email_settings(url: str) -> dict[str, object]:
         "dummy": "django.core.mail.backends.dummy.EmailBackend",
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
         "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        # Kept in the database and shown to admins on /mail/outbox/ (demo and debug mode): `courtyard demo`.
+        "outbox": "courtyard.mail.backends.OutboxBackend",
     }
     if parts.scheme not in backends:
         raise ValueError(f"EMAIL_URL scheme must be one of {sorted(backends)}, not {parts.scheme!r}")
@@ -307,6 +310,18 @@ def email_settings(url: str) -> dict[str, object]:
 globals().update(email_settings(os.environ.get("EMAIL_URL", "locmem://" if TESTING else "console://")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Courtyard <courtyard@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP conversation may hang before it counts as a temporary failure (retried later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Notices by email (docs/email.md): those arriving within MAIL_BATCH_SECONDS of the first go out as one email;
+# a temporary failure is retried with growing delays, MAIL_MAX_ATTEMPTS times in all; unsubscribe links
+# work for MAIL_UNSUBSCRIBE_MAX_AGE seconds. Links in emails start with SITE_URL; Message-IDs end in the
+# host of SITE_URL unless MAIL_MESSAGE_ID_DOMAIN says otherwise.
+MAIL_BATCH_SECONDS = env_int("MAIL_BATCH_SECONDS", 300)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
+MAIL_UNSUBSCRIBE_MAX_AGE = env_int("MAIL_UNSUBSCRIBE_MAX_AGE", 60 * 60 * 24 * 180)
+MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN") or urlsplit(SITE_URL).hostname or "localhost"
+# `courtyard demo` sets COURTYARD_DEMO=1: the outbox page exists (as in DEBUG), for admins only.
+COURTYARD_DEMO = env_bool("COURTYARD_DEMO", False)
 
 # --- Jobs (Huey) ----------------------------------------------------------------------------
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", TESTING)

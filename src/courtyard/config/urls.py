@@ -20,6 +20,7 @@ urlpatterns = [
     path("insights/", include("courtyard.insights.web.urls")),
     path("search/", include("courtyard.search.web.urls")),
     path("notifications/", include("courtyard.notifications.web.urls")),
+    path("mail/", include("courtyard.mail.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
     path("accounts/", include(allauth_urls.urlpatterns())),
     path("api/", api.urls),

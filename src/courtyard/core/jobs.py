@@ -119,14 +119,19 @@ def task_path(task: Any) -> str:
     return f"{func.__module__}.{func.__name__}"
 
 
-def job_enqueue(task: Any, *args: Any) -> bool:
-    """Queue ``task(*args)``; when the queue does not answer, keep the job in the database instead.
+def job_enqueue(task: Any, *args: Any, delay: int = 0) -> bool:
+    """Queue ``task(*args)`` (to run ``delay`` seconds from now, when given); when the queue does not answer,
+    keep the job in the database instead.
 
     Returns True when queued now, False when kept for later. Arguments must be JSON values (ids, ISO dates).
     Call it after the commit (``transaction.on_commit``) so a job never runs for a write that rolled back.
+    A kept job is queued again without its delay: a delayed task must check for itself whether it is due.
     """
     try:
-        task(*args)
+        if delay > 0:
+            task.schedule(args=args, delay=delay)
+        else:
+            task(*args)
     except Exception as exc:  # noqa: BLE001 - whatever the queue's failure, the job is kept, not lost
         logger.warning("queue unavailable, keeping %s for later: %s", task_path(task), exc)
         PendingJob.objects.create(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
+from django.db import transaction
 from django.urls import reverse
 from ninja import Body, Field, Query, Router, Schema
 
+from courtyard.accounts.models import User
 from courtyard.core.http import ApiRequest
 from courtyard.core.pagination import cursor_checked
+from courtyard.mail import selectors as mail_selectors
+from courtyard.mail import services as mail_services
 from courtyard.notifications import selectors, services
 from courtyard.notifications.access import access_notification
 from courtyard.notifications.models import Notification
@@ -39,12 +44,39 @@ class UnreadOut(Schema):
     unread: int
 
 
+Channel = Literal["app", "email", "digest", "off"]
+
+
 class PreferenceOut(Schema):
     kind: str
     label: str
     description: str
     area: str = Field(description="The heading the kind is listed under (events, kudos, …)")
-    enabled: bool
+    channel: Channel = Field(description="app: in the app only; email: in the app and by email soon after; "
+                             "digest: in the app and in your digest; off: not at all")
+    default_channel: Channel = Field(description="The channel when you have not chosen one")
+    enabled: bool = Field(description="Whether you get this kind at all (channel is not off)")
+
+
+class EmailSettingsOut(Schema):
+    address: str = Field(description="Where emails go: your account's address")
+    quiet_start: dt.time | None = Field(description="No email from this time (your profile's time zone)")
+    quiet_end: dt.time | None = Field(description="… until this time; null for no quiet hours")
+    time_zone: str
+    paused: bool = Field(description="You unsubscribed from all email (an email's link); resume to get it again")
+    bouncing: bool = Field(description="Email to your address bounced, so none is sent until you resume")
+    bouncing_since: dt.datetime | None
+    bounce_reason: str = Field(description="What the mail server answered")
+
+
+class EmailSettingsIn(Schema):
+    quiet_start: dt.time | None = None
+    quiet_end: dt.time | None = None
+    resume: bool = Field(False, description="true: clear a pause or a bounce (\"I fixed my address, try again\")")
+
+
+def email_settings_out(user: User) -> dict[str, Any]:
+    return dataclasses.asdict(mail_selectors.mail_state(user))
 
 
 def out(n: Notification) -> dict[str, Any]:
@@ -90,9 +122,27 @@ def preferences(request: ApiRequest) -> list[dict[str, Any]]:
 
 @router.put(
     "/preferences", response=list[PreferenceOut],
-    summary="Turn kinds on or off",
-    description='A map of kind to true/false, e.g. {"mention": false}; kinds left out keep their setting.',
+    summary="Choose the channel of each kind",
+    description='A map of kind to channel, e.g. {"mention": "app", "kudos_received": "off"}; kinds left out keep '
+    'their setting. true/false still work: false is off, true turns a kind back on (its default channel).',
 )
-def preferences_set(request: ApiRequest, payload: Body[dict[str, bool]]) -> list[dict[str, Any]]:
+def preferences_set(request: ApiRequest, payload: Body[dict[str, bool | Channel]]) -> list[dict[str, Any]]:
     services.preferences_set(actor=request.auth, choices=payload)
     return selectors.preferences_of(request.auth)
+
+
+@router.get("/email", response=EmailSettingsOut, summary="Your email: address, quiet hours, paused or bouncing")
+def email_settings(request: ApiRequest) -> dict[str, Any]:
+    return email_settings_out(request.auth)
+
+
+@router.put(
+    "/email", response=EmailSettingsOut, summary="Set your quiet hours, or resume email after a pause or a bounce",
+    description="Quiet hours: both times or neither (null, null: none). They are in your profile's time zone.",
+)
+def email_settings_set(request: ApiRequest, payload: EmailSettingsIn) -> dict[str, Any]:
+    with transaction.atomic():
+        mail_services.quiet_hours_set(actor=request.auth, start=payload.quiet_start, end=payload.quiet_end)
+        if payload.resume:
+            mail_services.mailbox_resume(actor=request.auth)
+    return email_settings_out(request.auth)

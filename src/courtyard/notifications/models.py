@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -29,14 +30,20 @@ class Notification(models.Model):
 
 
 class Preference(models.Model):
-    """A member's choice for one kind, stored only when it differs from the default."""
+    """A member's channel for one kind (domain/kinds.py), stored only when it differs from the default."""
+
+    class Channel(models.TextChoices):
+        APP = "app", _("In the app only")
+        EMAIL = "email", _("Email now")
+        DIGEST = "digest", _("In my digest")
+        OFF = "off", _("Off")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
     kind = models.CharField(max_length=40)
-    enabled = models.BooleanField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.kind}={'on' if self.enabled else 'off'}"
+        return f"{self.user_id} {self.kind}={self.channel}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core.domain import cursors
 from courtyard.notifications.caching import unread_cache_key
-from courtyard.notifications.domain.kinds import KINDS, enabled
+from courtyard.notifications.domain.kinds import CHANNEL_LABELS, KINDS, OFF, channel
 from courtyard.notifications.models import Notification, Preference
 from courtyard.notifications.targets import withhold_unreadable
 
@@ -56,9 +56,17 @@ def notification_shown(user: User, notification: Notification) -> Notification:
 
 def preferences_of(user: User) -> list[dict[str, Any]]:
     """Every kind with the member's current choice, labels translated: one query."""
-    overrides = dict(Preference.objects.filter(user=user).values_list("kind", "enabled"))
-    return [
-        {"kind": k.key, "label": _(k.label), "description": _(k.description), "area": _(k.area),
-         "enabled": enabled(k.key, overrides)}
-        for k in KINDS
-    ]
+    overrides = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
+    rows = []
+    for k in KINDS:
+        chosen = channel(k.key, overrides)
+        rows.append({
+            "kind": k.key, "label": _(k.label), "description": _(k.description), "area": _(k.area),
+            "channel": chosen, "default_channel": k.default_channel, "enabled": chosen != OFF,
+        })
+    return rows
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    """The channels a member picks from, labels translated."""
+    return [(key, _(label)) for key, label in CHANNEL_LABELS.items()]

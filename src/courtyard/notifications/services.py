@@ -6,8 +6,9 @@ deactivated members hear nothing, the same news about the same thing within DEDU
 nobody hears about a target they may not read (notifications.targets: each app registers how to check its
 own; the list, the API and opening check again, since access can end after the notification was made).
 
-The email channel (a later issue) hooks in at the one marked line in notifications_send_bulk: queue delivery
-with transaction.on_commit for the notifications just created, per the member's email choices.
+Each kind reaches a member on the channel they chose (domain/kinds.py): every channel but "off" makes the
+notification; "email now" also queues it, after the commit, for the member's next email (notifications.emailing
+and courtyard.mail, which batches notices arriving close together into one email).
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
 from courtyard.notifications.caching import unread_cache_key
-from courtyard.notifications.domain.kinds import BY_KEY, enabled, is_known, is_local_path
+from courtyard.notifications.domain.kinds import (
+    BY_KEY,
+    CHANNELS,
+    EMAIL,
+    OFF,
+    channel,
+    channel_from_choice,
+    is_known,
+    is_local_path,
+)
+from courtyard.notifications.emailing import email_queue_after_commit
 from courtyard.notifications.models import Notification, Preference
 from courtyard.notifications.targets import readers_of, require_registered
 
@@ -85,8 +96,9 @@ def notifications_send_bulk(
     }
     if not candidates:
         return []
-    choices = dict(Preference.objects.filter(user_id__in=candidates, kind=kind).values_list("user_id", "enabled"))
-    wanted = [pk for pk in candidates if enabled(kind, {kind: choices[pk]} if pk in choices else {})]
+    choices = dict(Preference.objects.filter(user_id__in=candidates, kind=kind).values_list("user_id", "channel"))
+    channels = {pk: channel(kind, {kind: choices[pk]} if pk in choices else {}) for pk in candidates}
+    wanted = [pk for pk in candidates if channels[pk] != OFF]
     now = clock.now()
     if wanted and object_id is not None:
         told = set(
@@ -111,7 +123,7 @@ def notifications_send_bulk(
         for pk in wanted
     )
     _invalidate(wanted)
-    # Email (a later issue) hooks in here: transaction.on_commit(lambda: queue the email channel for `made`).
+    email_queue_after_commit([n for n in made if channels[n.recipient_id] == EMAIL])
     return made
 
 
@@ -136,16 +148,27 @@ def notifications_mark_all_read(*, actor: User) -> int:
 
 @transaction.atomic
 def preferences_set(*, actor: User, choices: dict[str, Any]) -> None:
-    """Store the member's on/off per kind; a choice equal to the default removes the stored row."""
+    """Store the member's channel per kind: a channel name (app, email, digest, off), or the older true/false
+    (false is off; true keeps the current channel, or the default when it was off). A choice equal to the
+    default removes the stored row. Nothing is saved unless every choice is valid."""
     unknown = sorted(k for k in choices if not is_known(k))
     if unknown:
         raise ApplicationError(
             _("Unknown notification kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)}, code="bad_kind"
         )
-    if any(not isinstance(value, bool) for value in choices.values()):
-        raise ApplicationError(_("Each choice must be true or false."), code="bad_value")
+    if any(not isinstance(value, bool | str) for value in choices.values()):
+        raise ApplicationError(_("Each choice must be a channel or true or false."), code="bad_value")
+    stored = dict(Preference.objects.filter(user=actor, kind__in=list(choices)).values_list("kind", "channel"))
+    wanted: dict[str, str] = {}
     for key, value in choices.items():
-        if value == BY_KEY[key].default_on:
+        chosen = channel_from_choice(key, value, channel(key, stored))
+        if chosen is None:
+            raise ApplicationError(
+                _("Each channel must be one of: %(channels)s.") % {"channels": ", ".join(CHANNELS)}, code="bad_value"
+            )
+        wanted[key] = chosen
+    for key, chosen in wanted.items():
+        if chosen == BY_KEY[key].default_channel:
             Preference.objects.filter(user=actor, kind=key).delete()
         else:
-            Preference.objects.update_or_create(user=actor, kind=key, defaults={"enabled": value})
+            Preference.objects.update_or_create(user=actor, kind=key, defaults={"channel": chosen})
