@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -70,26 +70,23 @@ def email_queue(*, source: str, kind: str, entries: Sequence[tuple[int, int]]) -
     allowed = {pk for pk, user in users.items() if not selectors.is_blocked(mailboxes.get(pk), user)}
     if not allowed:
         return []
-    created: list[int] = []
     with transaction.atomic():
-        queued = dict(
+        before = dict(
             Delivery.objects.filter(user_id__in=allowed, status=Status.QUEUED).values_list("user_id", "pk")
         )
-        for user_id in sorted(allowed - set(queued)):
-            try:
-                with transaction.atomic():
-                    delivery = Delivery.objects.create(
-                        user_id=user_id, status=Status.QUEUED, created_at=now, updated_at=now,
-                        due_at=now + dt.timedelta(seconds=batch),
-                    )
-            except IntegrityError:
-                # Another process queued this member's first notice meanwhile: join its delivery.
-                pk = Delivery.objects.filter(user_id=user_id, status=Status.QUEUED).values_list("pk", flat=True).first()
-                if pk is not None:
-                    queued[user_id] = pk
-                continue
-            queued[user_id] = delivery.pk
-            created.append(delivery.pk)
+        # One insert for every member without a queued delivery; the partial unique constraint skips a member
+        # whose first notice another process queued meanwhile (they then join that one).
+        Delivery.objects.bulk_create(
+            [
+                Delivery(user_id=user_id, status=Status.QUEUED, created_at=now, updated_at=now,
+                         due_at=now + dt.timedelta(seconds=batch))
+                for user_id in sorted(allowed - set(before))
+            ],
+            ignore_conflicts=True,
+        )
+        queued = before if len(before) == len(allowed) else dict(
+            Delivery.objects.filter(user_id__in=allowed, status=Status.QUEUED).values_list("user_id", "pk")
+        )
         DeliveryItem.objects.bulk_create(
             [
                 DeliveryItem(delivery_id=queued[user_id], source=source, source_id=source_id, kind=kind)
@@ -98,6 +95,7 @@ def email_queue(*, source: str, kind: str, entries: Sequence[tuple[int, int]]) -
             ],
             ignore_conflicts=True,
         )
+        created = sorted(pk for user_id, pk in queued.items() if before.get(user_id) != pk)
         for pk in created:
             _schedule_after_commit(pk, batch)
     return created
