@@ -50,6 +50,7 @@ PERIODIC_JOBS = {
     "courtyard.surveys.tasks.close_due_surveys",
     "courtyard.surveys.tasks.remind_who_has_not_answered",
     "courtyard.surveys.tasks.reshuffle_anonymous_answers",
+    "courtyard.mail.tasks.deliveries_overdue_enqueue",
 }
 
 
