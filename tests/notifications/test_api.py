@@ -111,6 +111,9 @@ def test_email_settings_by_api(member):
     assert bad.status_code == 400
     assert bad.body["code"] == "bad_quiet_hours"
     assert api.request("put", "/api/notifications/email", {"quiet_start": "25:00", "quiet_end": "07:00"}).status_code == 422
+    offset = api.request("put", "/api/notifications/email", {"quiet_start": "22:00+02:00", "quiet_end": "07:00"})
+    assert offset.status_code == 400
+    assert api.get("/api/notifications/email").body["quiet_start"] == "22:00:00"  # unchanged
     Mailbox.objects.filter(user=member.user).update(paused_at=clock.now())
     assert api.get("/api/notifications/email").body["paused"] is True
     state = api.request("put", "/api/notifications/email", {"quiet_start": "22:00", "quiet_end": "07:00", "resume": True}).body

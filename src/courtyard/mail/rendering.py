@@ -38,7 +38,7 @@ class Rendered:
 
 def subject_for(items: Sequence[MailItem]) -> str:
     if len(items) == 1:
-        text = items[0].text
+        text = " ".join(items[0].text.split())  # one line: a header never carries a line break
         return text if len(text) <= SUBJECT_LENGTH else text[: SUBJECT_LENGTH - 1] + "…"
     return ngettext(
         "%(count)d new notification on %(site)s", "%(count)d new notifications on %(site)s", len(items)

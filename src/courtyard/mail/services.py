@@ -242,6 +242,10 @@ def quiet_hours_set(*, actor: User, start: dt.time | None, end: dt.time | None) 
         raise ApplicationError(_("Give both the start and the end of your quiet hours, or neither."), code="bad_quiet_hours")
     if start is not None and start == end:
         raise ApplicationError(_("Quiet hours must start and end at different times."), code="bad_quiet_hours")
+    if any(t is not None and t.tzinfo is not None for t in (start, end)):
+        raise ApplicationError(
+            _("Quiet hours are times on your own clock: leave out the UTC offset."), code="bad_quiet_hours"
+        )
     Mailbox.objects.update_or_create(user=actor, defaults={"quiet_start": start, "quiet_end": end})
 
 
