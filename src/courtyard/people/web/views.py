@@ -86,7 +86,8 @@ def profile_page(request: AuthedRequest, profile_id: str) -> HttpResponse:
         "can_edit": can_edit_profile(request.user, profile),
         "viewer_is_admin": is_admin(request.user),
         "is_self": profile.user_id == request.user.pk,
-        "newcomer": is_newcomer(profile.start_date, today, settings.NEWCOMER_DAYS),
+        # The badge tells when someone started, so it follows the start date's visibility.
+        "newcomer": "start_date" in visible and is_newcomer(profile.start_date, today, settings.NEWCOMER_DAYS),
         "tenure": tenure_years(profile.start_date, today),
         "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)),
         **selectors.profile_detail(profile),
