@@ -40,13 +40,17 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def lint(tree: Path) -> tuple[int, dict[str, str]]:
-    """Run lint-imports on the copy: its exit code and each contract's verdict (KEPT or BROKEN)."""
+def run(tree: Path, config: Path = PYPROJECT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(tree / "src"), "COLUMNS": "400"}
-    done = subprocess.run(  # noqa: S603 - our own tool, fixed arguments
-        [str(LINT_IMPORTS), "--no-cache", "--no-logo", str(PYPROJECT)],
+    return subprocess.run(  # noqa: S603 - our own tool, fixed arguments
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo", str(config)],
         cwd=tree, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
+
+
+def lint(tree: Path) -> tuple[int, dict[str, str]]:
+    """Run lint-imports on the copy: its exit code and each contract's verdict (KEPT or BROKEN)."""
+    done = run(tree)
     output = " ".join(done.stdout.split())  # one line: long contract names may wrap
     verdicts = {}
     for name in CONTRACTS:
@@ -98,3 +102,16 @@ def test_a_planted_violation_breaks_its_contract(tree, module, line, broken):
     code, verdicts = lint(tree)
     assert code != 0
     assert {name for name, verdict in verdicts.items() if verdict == "BROKEN"} == broken
+
+
+def test_an_ignored_import_that_no_longer_exists_fails_the_check(tree):
+    """A stale ignore_imports line is an error, so the list only shrinks as the known violations go."""
+    config = tree / "pyproject.toml"
+    anchor = "ignore_imports = [\n"
+    text = PYPROJECT.read_text()
+    assert anchor in text
+    config.write_text(text.replace(anchor, anchor + '    "courtyard.core.clock -> courtyard.people.models",\n', 1))
+    done = run(tree, config)
+    assert done.returncode != 0
+    assert "No matches for ignored import courtyard.core.clock -> courtyard.people.models" in (
+        " ".join((done.stdout + done.stderr).split()))
