@@ -10,6 +10,7 @@ admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
+    path("", include("courtyard.site.web.urls")),
     path("", include("courtyard.core.web.urls")),
     path("people/", include("courtyard.people.web.urls")),
     path("groups/", include("courtyard.groups.web.urls")),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -15,9 +17,11 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.access import is_admin
+from courtyard.core.activity import participation_record
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, PermissionDenied
 from courtyard.core.images import image_to_jpeg
+from courtyard.core.models import Participation
 from courtyard.core.validation import clean_text, clean_texts
 from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
 from courtyard.people.domain.orgimport import department_path_parts
@@ -380,3 +384,25 @@ def follow_set(*, actor: User, profile: Profile, following: bool) -> bool:
     else:
         follow_delete(actor=actor, profile=profile)
     return following
+
+
+# --- Daily visits ----------------------------------------------------------------------------
+
+
+def visit_record(*, user_id: int) -> bool:
+    """Record that a member visited today (UTC day), once, with their department: the basis of active-member
+    counts. A cache key guards the write, so later requests of the day cost one cache read. Returns True when a
+    fact was written."""
+    now = clock.now().astimezone(dt.UTC)
+    today = now.date()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    key = f"visited:{user_id}:{today.isoformat()}"
+    if not cache.add(key, 1, timeout=60 * 60 * 26):
+        return False
+    profile = Profile.objects.filter(user_id=user_id).values("pk", "department_id").first()
+    if profile is None:
+        return False
+    if Participation.objects.filter(member_id=profile["pk"], verb="visited", occurred_at__gte=day_start).exists():
+        return False
+    participation_record(member_id=profile["pk"], verb="visited", department_id=profile["department_id"])
+    return True

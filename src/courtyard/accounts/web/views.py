@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courtyard.accounts import selectors, services
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.access import parse_id, require_admin
 from courtyard.core.errors import ApplicationError
-from courtyard.core.http import AuthedRequest
 
 
 class TokenForm(forms.Form):
