@@ -22,6 +22,7 @@ urlpatterns = [
     path("search/", include("courtyard.search.web.urls")),
     path("notifications/", include("courtyard.notifications.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
+    path("accounts/", include("courtyard.people.web.invitation_urls")),
     path("accounts/", include(allauth_urls.urlpatterns())),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
