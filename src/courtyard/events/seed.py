@@ -35,6 +35,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from courtyard.core import clock
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
 from courtyard.core.seeding import SeedContext, SeedReport
@@ -219,8 +220,6 @@ def seed_events(
     events: int | None = None, rsvps: int | None = None,
 ) -> EventsSeedResult:
     """Events, dates, answers, attendance, feedback and facts for the seeded organization (already seeded)."""
-    from courtyard.core import clock
-
     now = clock.now()
     today = today or now.date()
     pool = load_pool()

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 
+from courtyard.core import clock
 from courtyard.core.domain.anonymity import coarse_date
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
@@ -190,8 +191,6 @@ def _weekdays_back(today: dt.date, weekday: int, count: int, every: int) -> list
 
 @transaction.atomic
 def seed_pairing(*, rng: random.Random, today: dt.date | None = None) -> PairingSeedResult:
-    from courtyard.core import clock
-
     today = today or clock.now().date()
     now = clock.now()
     _delete_earlier()
