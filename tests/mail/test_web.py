@@ -6,10 +6,10 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from courtyard.core.management.commands.demo import demo_environment
 from courtyard.mail import services
 from courtyard.mail.backends import OutboxBackend
 from courtyard.mail.models import OutboxMessage
+from courtyard.site.management.commands.demo import demo_environment
 from tests.conftest import signed_in_client
 from tests.factories import make_profile
 from tests.mail.conftest import deliveries

@@ -5,3 +5,7 @@ class MailConfig(AppConfig):
     name = "courtyard.mail"
     label = "mail"
     verbose_name = "Email"
+
+    def ready(self) -> None:
+        # Registers the send job with mail/scheduling.py, in web processes as in workers.
+        from courtyard.mail import tasks  # noqa: F401

@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
-from courtyard.core.jobs import job_enqueue
-from courtyard.mail import rendering, selectors, sources
+from courtyard.mail import rendering, scheduling, selectors, sources
 from courtyard.mail.domain import delivery as rules
 from courtyard.mail.domain import quiet
 from courtyard.mail.domain.items import MailItem
@@ -42,10 +41,7 @@ ERROR_LENGTH = 500
 
 
 def _schedule(delivery_id: int, delay: int) -> None:
-    # tasks.py imports this module, so the job is looked up when called rather than imported at the top.
-    from courtyard.mail.tasks import delivery_send_job
-
-    job_enqueue(delivery_send_job, delivery_id, delay=max(0, delay))
+    scheduling.schedule(delivery_id, delay)  # the send job, queued by tasks.py (mail/scheduling.py says why)
 
 
 def _schedule_after_commit(delivery_id: int, delay: int) -> None:

@@ -6,8 +6,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_task
 
 from courtyard.core import clock
-from courtyard.core.jobs import periodic_job
-from courtyard.mail import services
+from courtyard.core.jobs import job_enqueue, periodic_job
+from courtyard.mail import scheduling, services
 
 
 @db_task()
@@ -20,3 +20,10 @@ def delivery_send_job(delivery_id: int) -> str:
 def deliveries_overdue_enqueue() -> int:
     """Every five minutes: queue again deliveries whose job was lost (a restarted queue)."""
     return services.deliveries_due_enqueue(now=clock.now())
+
+
+def _queue_send(delivery_id: int, delay: int) -> None:
+    job_enqueue(delivery_send_job, delivery_id, delay=delay)
+
+
+scheduling.register(_queue_send)

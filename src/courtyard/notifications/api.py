@@ -10,8 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from ninja import Body, Field, Query, Router, Schema
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.accounts.models import User
-from courtyard.core.http import ApiRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.mail import selectors as mail_selectors
 from courtyard.mail import services as mail_services

@@ -10,7 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courtyard.core.http import AuthedRequest
+from courtyard.accounts.http import AuthedRequest
 from courtyard.mail import access, selectors, services, sources
 from courtyard.mail.models import Delivery
 from courtyard.mail.tokens import unsubscribe_read

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.mail import selectors as mail_selectors
 from courtyard.mail import services as mail_services
