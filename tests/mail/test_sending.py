@@ -165,3 +165,17 @@ def test_the_same_notice_queued_twice_is_in_the_email_once(frozen, notify, membe
     notice = notify(member, actor=other_member)
     services.email_queue(source="notification", kind="mention", entries=[(member.user.pk, notice.pk)])
     assert DeliveryItem.objects.count() == 1
+
+
+def test_a_subject_is_one_line_whatever_the_notice_says(frozen, notify, member, other_member):
+    notify(member, actor=other_member, text="Olu replied to\n“Two\r\nlines”")
+    assert send_due(frozen, deliveries()[0]) == "sent"
+    assert mail.outbox[0].subject == "[Courtyard] Olu replied to “Two lines”"
+
+
+def test_without_the_tasks_module_no_job_can_be_queued(monkeypatch):
+    from courtyard.mail import scheduling
+
+    monkeypatch.setattr(scheduling, "_scheduler", None)
+    with pytest.raises(RuntimeError, match="not loaded"):
+        scheduling.schedule(1, 0)
