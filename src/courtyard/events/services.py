@@ -11,10 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
@@ -26,6 +29,7 @@ from courtyard.core import clock
 from courtyard.core.audit import audit_record
 from courtyard.core.domain.anonymity import coarse_date
 from courtyard.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from courtyard.core.images import image_to_jpeg
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
 from courtyard.core.validation import clean_text
@@ -50,6 +54,7 @@ from courtyard.events.models import (
 from courtyard.groups.models import Group
 from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
+from courtyard.search.services import search_sync
 
 HORIZON_DAYS = 180  # open-ended series exist this far ahead; a daily job moves the horizon
 MAX_DURATION = dt.timedelta(days=14)
@@ -365,14 +370,8 @@ def _set_hosts(event: Event, hosts: Sequence[Profile], actor: User) -> list[Prof
 
 
 def _search(event: Event) -> None:
-    from courtyard.search.services import search_index, search_unindex
-
-    # Only organization-wide events are searchable: the index decides by group readers, and "members only"
-    # of an open group is narrower than that (they stay findable in the events list, for members).
-    if event.visibility == Event.Visibility.ORGANIZATION:
-        search_index("event", event)
-    else:
-        search_unindex("event", event.pk)
+    # Only organization-wide events are searchable (events/search.py says why): in, or out of, the index.
+    search_sync("event", event)
 
 
 @transaction.atomic
@@ -486,10 +485,6 @@ def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
 @transaction.atomic
 def event_cover_set(*, actor: User, event: Event, upload: UploadedFile | None) -> Event:
     """Set the cover picture (cropped to 3:1, re-encoded as JPEG) or, with no upload, remove it."""
-    from django.core.files.base import ContentFile
-
-    from courtyard.core.images import image_to_jpeg
-
     require_manager(standing(actor, event), _("Only the event's hosts can change it."))
     old = str(event.cover.name) if event.cover else ""
     storage = event.cover.storage
@@ -951,8 +946,6 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     """The job (every few minutes): remind those going a day before (09:00 their time) and an hour before.
     Each reminder is claimed (its column set) in the same transaction that sends it, so a retried or doubled
     job never sends one twice. Returns the number of reminders sent."""
-    import zoneinfo
-
     now = now or clock.now()
     sent = 0
     with transaction.atomic():
@@ -1067,10 +1060,6 @@ def _may_add_media(actor: User, event: Event, occurrence: Occurrence) -> None:
 def media_add(
     *, actor: User, occurrence: Occurrence, title: str, url: str = "", upload: UploadedFile | None = None,
 ) -> Media:
-    from django.core.files.base import ContentFile
-
-    from courtyard.core.images import image_to_jpeg
-
     event = occurrence.event
     _may_add_media(actor, event, occurrence)
     title = _text(title, field=_("The title"), max_length=200, required=True)
@@ -1144,6 +1133,4 @@ def calendar_feed_authenticate(raw: str) -> Profile | None:
 
 
 def site_domain() -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(settings.SITE_URL).hostname or "courtyard.local"
