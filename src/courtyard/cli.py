@@ -1,11 +1,11 @@
-"""The `courtyard` command: Django's management commands plus our own (serve, demo, seed, import-people, worker, bench)."""
+"""The `courtyard` command: Django's management commands plus our own (serve, demo, seed, import-people, create-admin, worker, bench)."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-ALIASES = {"import-people": "import_people"}
+ALIASES = {"import-people": "import_people", "create-admin": "create_admin"}
 
 
 def main(argv: list[str] | None = None) -> None:

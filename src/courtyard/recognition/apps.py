@@ -8,6 +8,10 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         # Notifications check, for each of ours, that its recipient may read what it is about.
+        from courtyard.people import profile_blocks
         from courtyard.recognition.notify import register_notification_targets
+        from courtyard.recognition.selectors import profile_recognition
 
         register_notification_targets()
+        # The profile page's kudos and badges (people cannot import recognition: it is below it).
+        profile_blocks.register("recognition", profile_recognition)
