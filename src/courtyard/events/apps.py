@@ -7,14 +7,15 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self) -> None:
-        # These modules import models, which only load once the app registry is ready: imported here.
-        from courtyard.events import search  # noqa: PLC0415 - models load only once apps are ready
-        from courtyard.events.notify import register_notification_targets  # noqa: PLC0415 - same reason
-        from courtyard.events.services import (  # noqa: PLC0415 - same reason
+        # The imports stay inside ready(): Django imports this module while it is still loading the apps, before
+        # any model may be imported, and calls ready() once all are.
+        from courtyard.events import search  # noqa: PLC0415 - app registry must be ready
+        from courtyard.events.notify import register_notification_targets  # noqa: PLC0415 - same
+        from courtyard.events.services import (  # noqa: PLC0415 - same
             calendar_feeds_revoke_of_deactivated,
             rsvps_release_of_deactivated,
         )
-        from courtyard.people.services import deactivation_hook_register  # noqa: PLC0415 - same reason
+        from courtyard.people.services import deactivation_hook_register  # noqa: PLC0415 - same
 
         # Notifications check, for each of ours, that its recipient may read what it is about.
         register_notification_targets()
