@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "courtyard.accounts.middleware.SessionTimeoutMiddleware",
-    "courtyard.accounts.middleware.MemberTimezoneMiddleware",
+    "courtyard.people.middleware.MemberTimezoneMiddleware",
     "courtyard.core.middleware.DailyVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

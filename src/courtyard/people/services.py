@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.accounts.services import access_end_for_deactivated
 from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.audit import audit_record
@@ -271,8 +272,6 @@ def deactivation_hook_register(name: str, hook: DeactivationHook) -> None:
 def members_deactivated(*, profile_ids: Sequence[int]) -> None:
     """Everything a deactivation ends besides the flag: every session and API token (so that a reactivation does
     not revive them), then what other apps registered (seats at events still to come)."""
-    from courtyard.accounts.services import access_end_for_deactivated
-
     ids = list(profile_ids)
     if not ids:
         return

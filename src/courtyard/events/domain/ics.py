@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zoneinfo
 
 import icalendar
 
@@ -51,8 +52,6 @@ def _text(value: str, *, multiline: bool = False) -> str:
 
 def build(entries: list[Entry], *, name: str, now: dt.datetime, refresh_hours: int | None = None) -> bytes:
     """A VCALENDAR with one VEVENT per entry and a VTIMEZONE for each zone used."""
-    import zoneinfo
-
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

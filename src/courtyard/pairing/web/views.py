@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courtyard.core import clock
-from courtyard.core.access import is_admin
+from courtyard.core.access import is_admin, parse_id
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.http import AuthedRequest
 from courtyard.groups import selectors as groups_selectors
@@ -297,8 +297,6 @@ def never_pair(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def never_pair_remove(request: AuthedRequest, entry_id: str) -> HttpResponse:
-    from courtyard.core.access import parse_id
-
     services.do_not_pair_remove(actor=request.user, entry_id=parse_id(entry_id))
     messages.success(request, _("Removed from your list."))
     return redirect("pairing:never_pair")

@@ -26,6 +26,7 @@ from courtyard.people.access import (
     can_see_all_fields,
 )
 from courtyard.people.domain.directory import is_newcomer, tenure_years, visible_optional_fields
+from courtyard.people.middleware import TIMEZONE_SESSION_KEY
 from courtyard.people.models import Profile
 from courtyard.people.web.forms import FIELD_LABELS, DirectoryFilterForm, PhotoForm, ProfileForm
 from courtyard.recognition.selectors import profile_recognition as recognition_profile
@@ -144,7 +145,7 @@ def profile_edit(request: AuthedRequest, profile_id: str | None = None) -> HttpR
                 form.add_error(None, error.message)
             else:
                 if profile.user_id == request.user.pk:
-                    request.session["cy_tz"] = profile.timezone
+                    request.session[TIMEZONE_SESSION_KEY] = profile.timezone
                 messages.success(request, _("Profile saved."))
                 return redirect("people:profile", profile_id=profile.pk)
         status = 400
