@@ -1,4 +1,4 @@
-"""The `courtyard` command: Django's management commands plus our own (serve, demo, seed, import-people, worker, bench)."""
+"""The `courtyard` command: Django's management commands plus our own (serve, demo, seed, import-people, create-admin, worker, bench)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 from django.core.management import execute_from_command_line
 
-ALIASES = {"import-people": "import_people"}
+ALIASES = {"import-people": "import_people", "create-admin": "create_admin"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -104,6 +104,15 @@ def test_healthz_ok(client):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+
+def test_healthz_answers_plain_http_when_every_other_page_redirects_to_https(client, settings):
+    """A load balancer or the container's HEALTHCHECK calls over plain HTTP; a redirect would read as down."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    redirected = client.get("/accounts/login/")
+    assert redirected.status_code == 301
+    assert redirected["Location"].startswith("https://")
+
 def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
     class BrokenConnection:
         def cursor(self):

@@ -296,7 +296,7 @@ def test_connections_never_decrease_with_time(days, today_offset):
 
 
 def test_community_departments_add_up_under_the_level_shown():
-    from courtyard.insights.selectors import _community_shown
+    from courtyard.insights.selectors.silo import _community_shown
 
     # Two sub-departments of Sales (11, 12) and one of Engineering (21), shown at the top level: Sales' two
     # sub-departments of 2 each add up to 4 and are named; Engineering's 2 stay below the floor (only

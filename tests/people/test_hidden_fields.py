@@ -112,3 +112,21 @@ def test_the_upgrade_rebuilds_documents_that_still_index_a_hidden_field(hider, m
     assert api_names(member, q="Reykjavik") == []
     assert api_names(member, q="Esperanto") == []
     assert api_names(member, q="Sourdough") == ["Hilde Hider"]
+
+
+def test_a_hidden_start_date_hides_being_new_on_every_surface(hider, member, admin):
+    """Being a newcomer tells when someone started: the profile badge, the API's is_newcomer, the home list
+    and the newcomer filter follow the start date's visibility (the person and admins still see it)."""
+    profile_url = f"/people/{hider.pk}/"
+    client = signed_in_client(member)
+    assert "Newcomer" in client.get(profile_url).content.decode()
+    assert api_for(member).get(f"/api/people/{hider.pk}").body["is_newcomer"] is True
+    assert "Hilde Hider" in client.get("/").content.decode()
+    hide(hider, "start_date")
+    assert "Newcomer" not in client.get(profile_url).content.decode()
+    assert api_for(member).get(f"/api/people/{hider.pk}").body["is_newcomer"] is None
+    assert "Hilde Hider" not in client.get("/").content.decode()
+    assert page_names(client, newcomer="on") == []
+    for viewer in (hider, admin):
+        assert "Newcomer" in signed_in_client(viewer).get(profile_url).content.decode()
+        assert api_for(viewer).get(f"/api/people/{hider.pk}").body["is_newcomer"] is True

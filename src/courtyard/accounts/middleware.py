@@ -1,4 +1,4 @@
-"""Session lifetime, per request (the member's time zone is people.middleware)."""
+"""Session lifetime, per request (the member's time zone is people.middleware's: it reads the profile)."""
 
 from __future__ import annotations
 
@@ -57,4 +57,3 @@ class SessionTimeoutMiddleware:
                 request.session[SEEN] = now
                 services.session_touch(session_key=request.session.session_key)
         return self.get_response(request)
-

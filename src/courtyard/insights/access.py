@@ -13,7 +13,9 @@ A scope someone may not see is the same 404 as one that does not exist.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
@@ -21,10 +23,12 @@ from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id, require_signed_in
-from courtyard.core.errors import NotFound, PermissionDenied
+from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
 from courtyard.events import selectors as events_selectors
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
+from courtyard.insights.domain import periods
+from courtyard.insights.domain.periods import Period
 from courtyard.pairing import selectors as pairing_selectors
 from courtyard.people.models import Profile
 from courtyard.people.selectors import directory_filter_options
@@ -157,6 +161,29 @@ def access_scope(viewer: Viewer, kind: str, raw_id: object = 0) -> Scope:
     if kind == "program":
         return _run_scope(viewer, "program", scope_id, viewer.run_programs, pairing_selectors.program_name)
     raise NotFound(_("No such scope."))
+
+
+# The pickers' parameters, shared by the pages and the API (which may not import the web package).
+
+
+def parse_period(params: Mapping[str, Any], *, today: dt.date) -> Period:
+    """The period picker's values; a bad kind or bad dates are a 400 (ApplicationError), never a 500."""
+    get = params.get
+    kind = str(get("period", "") or "month")
+    if kind not in periods.KINDS:
+        raise ApplicationError(_("Choose a week, a month, a quarter or custom dates."), code="invalid_period")
+    try:
+        return periods.parse(kind, str(get("start", "") or ""), str(get("end", "") or ""), today=today)
+    except periods.PeriodError as exc:
+        raise ApplicationError(str(exc), code="invalid_period") from None
+
+
+def parse_scope(viewer: Viewer, raw: str) -> Scope:
+    """The scope picker's value ("kind:id", empty for the viewer's default) through access_scope."""
+    if not raw:
+        return viewer.default_scope()
+    kind, _sep, scope_id = raw.partition(":")
+    return access_scope(viewer, kind, scope_id or 0)
 
 
 def _run_scope(

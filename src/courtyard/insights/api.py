@@ -13,9 +13,9 @@ from courtyard.core.errors import NotFound, PermissionDenied
 from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, InputSchema, Ok
 from courtyard.insights import access, selectors, services
-from courtyard.insights.domain import kpis, periods
+from courtyard.insights.access import parse_period, parse_scope
+from courtyard.insights.domain import kpis, metrics, periods
 from courtyard.insights.models import Goal
-from courtyard.insights.web.forms import parse_period, parse_scope
 from courtyard.people.models import Profile
 
 router = Router()
@@ -208,8 +208,6 @@ def _period(kind: str, start: str, end: str) -> periods.Period:
 
 
 def _goal_out(goal: Goal) -> dict[str, Any]:
-    from courtyard.insights.domain import metrics
-
     kpi = kpis.BY_KEY.get(goal.metric)
     return {
         "id": goal.pk, "metric": goal.metric, "label": kpi.label if kpi else goal.metric,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -494,8 +495,6 @@ def refresh_dirty_periods() -> int:
 def rollups_update(*, chunk: int | None = None, now: dt.datetime | None = None) -> RunReport:
     """Apply every fact not yet rolled up — ``chunk`` ids per table and transaction when given — then recount
     the distinct members of the periods those facts touched."""
-    import time
-
     started = time.perf_counter()
     now = now or clock.now()
     report = RunReport()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -140,8 +141,6 @@ def seed_story(*, rng: random.Random, today: dt.date | None = None) -> dict[str,
 
 
 def seed_insights(*, rng: random.Random, today: dt.date | None = None) -> InsightsSeedResult:
-    import time
-
     started = time.perf_counter()
     story = seed_story(rng=rng, today=today)
     report = rollups.rollups_rebuild()

@@ -47,7 +47,7 @@ class PersonOut(Schema):
     timezone: str | None
     languages: list[str] | None
     start_date: dt.date | None
-    is_newcomer: bool
+    is_newcomer: bool | None
     interests: list[str]
     skills: list[str]
     ask_me_about: str | None
@@ -127,7 +127,8 @@ def person_out(profile: Profile, viewer: Any, *, detail: bool = False) -> dict[s
         "timezone": shown("timezone", profile.timezone),
         "languages": shown("languages", [x.strip() for x in profile.languages.split(",") if x.strip()]),
         "start_date": shown("start_date", profile.start_date),
-        "is_newcomer": is_newcomer(profile.start_date, clock.now().date(), settings.NEWCOMER_DAYS),
+        # None when the start date is hidden from this reader: being new would tell when they started.
+        "is_newcomer": shown("start_date", is_newcomer(profile.start_date, clock.now().date(), settings.NEWCOMER_DAYS)),
         "interests": [tag.name for tag in profile.interests.all()],
         "skills": [tag.name for tag in profile.skills.all()],
         "ask_me_about": shown("ask_me_about", profile.ask_me_about),

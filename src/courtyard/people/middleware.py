@@ -1,8 +1,6 @@
-"""The member's time zone, per request.
+"""The member's time zone, per request: dates and times are shown in the zone of their profile.
 
-It lives in people rather than accounts because the time zone is a profile field: accounts sits below people
-in the stack (docs/architecture.md) and does not read profiles.
-"""
+It lives in people, not accounts, because it reads the profile (accounts sits below people in the stack)."""
 
 from __future__ import annotations
 
@@ -13,9 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from courtyard.people.selectors import profile_for_user
-
-# The session remembers the zone after the first request; saving one's own profile refreshes it.
-TIMEZONE_SESSION_KEY = "cy_tz"
 
 
 class MemberTimezoneMiddleware:
@@ -28,11 +23,11 @@ class MemberTimezoneMiddleware:
         user = getattr(request, "user", None)
         tz_name = None
         if user is not None and user.is_authenticated:
-            tz_name = request.session.get(TIMEZONE_SESSION_KEY)
+            tz_name = request.session.get("cy_tz")
             if tz_name is None:
                 profile = profile_for_user(user.pk)
                 tz_name = profile.timezone if profile else "UTC"
-                request.session[TIMEZONE_SESSION_KEY] = tz_name
+                request.session["cy_tz"] = tz_name
         try:
             timezone.activate(zoneinfo.ZoneInfo(tz_name)) if tz_name else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

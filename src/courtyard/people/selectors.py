@@ -193,10 +193,12 @@ def home_overview(user: Any) -> dict[str, Any]:
 
     profile = Profile.objects.filter(user=user).select_related("department").first()
     today = clock.now().date()
+    # Being new tells when someone started: a member who hides their start date is not listed as new.
     newcomers = list(
         Profile.objects.filter(
             is_active=True, start_date__gte=newcomer_since(today, settings.NEWCOMER_DAYS), start_date__lte=today
         )
+        .exclude(hides("start_date"))
         .select_related("department")
         .order_by("-start_date", "id")[:6]
     )

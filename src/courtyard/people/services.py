@@ -183,6 +183,38 @@ def profile_create(
 
 
 @transaction.atomic
+def admin_ensure(*, email: str, full_name: str, password: str | None = None, department_path: str = "") -> tuple[Profile, bool]:
+    """The first community admin, from the command line: a new account with a profile, or (for an account made
+    with Django's ``createsuperuser``, which has none) a profile for the existing account. Either way the account
+    becomes an active admin. A given password replaces the old one; without one an existing password is kept.
+    Returns the profile and whether the account was created."""
+    email = User.objects.normalize_email(email).strip().lower()
+    department = department_ensure_path(department_path) if department_path.strip() else None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        profile = profile_create(email=email, full_name=full_name, password=password, is_admin=True,
+                                 department=department)
+        return profile, True
+    existing = Profile.objects.filter(user=user).first()
+    if existing is not None:
+        profile = existing
+    else:
+        profile = Profile.objects.create(user=user, full_name=clean_text(full_name.strip(), field=_("The full name")),
+                                         department=department)
+        profile_search_refresh(profile)
+        audit_record(action="people.profile.created", actor=None, target=profile, data={"email": email})
+    user.is_staff = user.is_superuser = user.is_active = True
+    if password:
+        user.set_password(password)
+    user.save()
+    if not profile.is_active:
+        Profile.objects.filter(pk=profile.pk).update(is_active=True)
+        profile.is_active = True
+    audit_record(action="people.admin.ensured", actor=None, target=profile, data={"email": email})
+    return profile, False
+
+
+@transaction.atomic
 def profile_update(*, actor: User, profile: Profile, data: dict[str, Any]) -> Profile:
     """Change a profile. Members change their own personal fields; admins change any field of anyone."""
     acting_as_admin = is_admin(actor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,27 +12,7 @@ from django.utils.translation import gettext_lazy
 from courtyard.core.errors import ApplicationError
 from courtyard.core.web.forms import CleanForm
 from courtyard.insights.access import Scope, Viewer, access_scope
-from courtyard.insights.domain import kpis, periods
-from courtyard.insights.domain.periods import Period
-
-
-def parse_period(params: Mapping[str, Any], *, today: dt.date) -> Period:
-    get = params.get
-    kind = str(get("period", "") or "month")
-    if kind not in periods.KINDS:
-        raise ApplicationError(_("Choose a week, a month, a quarter or custom dates."), code="invalid_period")
-    try:
-        return periods.parse(kind, str(get("start", "") or ""), str(get("end", "") or ""), today=today)
-    except periods.PeriodError as exc:
-        raise ApplicationError(str(exc), code="invalid_period") from None
-
-
-def parse_scope(viewer: Viewer, raw: str) -> Scope:
-    if not raw:
-        return viewer.default_scope()
-    kind, _sep, scope_id = raw.partition(":")
-    return access_scope(viewer, kind, scope_id or 0)
-
+from courtyard.insights.domain import kpis
 
 # The scope picker's lists (selectors.scope_options), each with the kind its values carry and its heading.
 SCOPE_LISTS = (

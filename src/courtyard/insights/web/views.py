@@ -20,9 +20,10 @@ from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
 from courtyard.core.htmx import render_page
 from courtyard.core.http import AuthedRequest
 from courtyard.insights import access, selectors, services, svg
-from courtyard.insights.domain import kpis, periods
+from courtyard.insights.access import parse_period, parse_scope
+from courtyard.insights.domain import kpis, metrics, periods
 from courtyard.insights.models import Goal
-from courtyard.insights.web.forms import SCOPE_KIND_LABELS, GoalForm, parse_period, parse_scope, scope_choices
+from courtyard.insights.web.forms import SCOPE_KIND_LABELS, GoalForm, scope_choices
 from courtyard.people.models import Profile
 
 
@@ -171,8 +172,6 @@ def _goal_row(goal: Goal) -> dict[str, Any]:
     kpi = kpis.BY_KEY.get(goal.metric)
     unit = kpi.unit if kpi else "count"
     rising = kpi.rising if kpi else True
-    from courtyard.insights.domain import metrics
-
     progress = metrics.goal_progress(baseline=goal.baseline, current=goal.current, target=goal.target,
                                      rising=kpi.rising if kpi else True)
     return {

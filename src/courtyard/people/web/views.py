@@ -17,7 +17,7 @@ from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError
 from courtyard.core.htmx import render_page
 from courtyard.core.http import AuthedRequest
-from courtyard.people import selectors, services
+from courtyard.people import profile_blocks, selectors, services
 from courtyard.people.access import (
     access_own_profile,
     access_profile,
@@ -26,10 +26,8 @@ from courtyard.people.access import (
     can_see_all_fields,
 )
 from courtyard.people.domain.directory import is_newcomer, tenure_years, visible_optional_fields
-from courtyard.people.middleware import TIMEZONE_SESSION_KEY
 from courtyard.people.models import Profile
 from courtyard.people.web.forms import FIELD_LABELS, DirectoryFilterForm, PhotoForm, ProfileForm
-from courtyard.recognition.selectors import profile_recognition as recognition_profile
 
 
 @login_required
@@ -87,13 +85,15 @@ def profile_page(request: AuthedRequest, profile_id: str) -> HttpResponse:
         "can_edit": can_edit_profile(request.user, profile),
         "viewer_is_admin": is_admin(request.user),
         "is_self": profile.user_id == request.user.pk,
-        "newcomer": is_newcomer(profile.start_date, today, settings.NEWCOMER_DAYS),
+        # The badge tells when someone started, so it follows the start date's visibility.
+        "newcomer": "start_date" in visible and is_newcomer(profile.start_date, today, settings.NEWCOMER_DAYS),
         "tenure": tenure_years(profile.start_date, today),
         "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)),
         **selectors.profile_detail(profile),
         **selectors.follow_summary(profile, viewer_user_id=request.user.pk),
-        # Recognition's block on the profile (its own selector, its own template include): 4 queries.
-        "recognition": recognition_profile(profile, request.user),
+        # Blocks of apps above people (recognition's kudos and badges: 4 queries), each with its own
+        # selector and template include; they register themselves (people/profile_blocks.py).
+        **profile_blocks.blocks_for(profile, request.user),
     }
     return render(request, "people/profile.html", context)
 
@@ -145,7 +145,7 @@ def profile_edit(request: AuthedRequest, profile_id: str | None = None) -> HttpR
                 form.add_error(None, error.message)
             else:
                 if profile.user_id == request.user.pk:
-                    request.session[TIMEZONE_SESSION_KEY] = profile.timezone
+                    request.session["cy_tz"] = profile.timezone
                 messages.success(request, _("Profile saved."))
                 return redirect("people:profile", profile_id=profile.pk)
         status = 400

@@ -14,17 +14,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import statistics
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
 from courtyard.accounts.models import User
-from courtyard.insights import rollups
+from courtyard.insights import models, rollups
+from courtyard.people.models import Department, Profile
+from courtyard.people.seed import seed_people
 
 PARTICIPATION_SHARE = 0.7
 VERB_WEIGHTS = (  # (verb, cumulative share)
@@ -61,8 +66,6 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("Set DATABASE_URL to a PostgreSQL database: this benchmark writes facts with "
                                "generate_series.")
-        from django.core.management import call_command
-
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)  # pages use the production manifest
         self._people(members)
@@ -96,14 +99,8 @@ class Command(BaseCommand):
     # --- data ----------------------------------------------------------------------------------
 
     def _people(self, members: int) -> None:
-        from courtyard.people.models import Profile
-
         if Profile.objects.filter(is_active=True).count() >= members * 0.95:
             return
-        import random
-
-        from courtyard.people.seed import seed_people
-
         started = time.perf_counter()
         seed_people(size=members, rng=random.Random("42:people"))  # noqa: S311 - demo data
         self.stdout.write(f"seeded {members:,} people in {time.perf_counter() - started:.1f} s")
@@ -171,16 +168,12 @@ class Command(BaseCommand):
             )
 
     def _rollup_rows(self) -> dict[str, int]:
-        from courtyard.insights import models
-
         tables = (models.MemberMonth, models.PeriodCount, models.DailyCount, models.DepartmentPairDay, models.MemberTie)
         return {m.__name__: m.objects.count() for m in tables}
 
     # --- measurements --------------------------------------------------------------------------
 
     def _dashboards(self, *, requests: int, warmup: int) -> dict[str, dict[str, float]]:
-        from courtyard.people.models import Department
-
         admin = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
         if admin is None:
             raise CommandError("No admin among the seeded people.")
@@ -193,8 +186,6 @@ class Command(BaseCommand):
             "silo map, quarter (top-level departments)": "/insights/silo/?period=quarter",
             "API kpis, organization, month": "/api/insights/kpis?period=month",
         }
-        import datetime as dt
-
         today = dt.date.today()
         scenarios["dashboard, organization, custom 90 days"] = scenarios[
             "dashboard, organization, custom 90 days"].format(today - dt.timedelta(days=89), today)
