@@ -61,7 +61,7 @@ def world(member, other_member, admin) -> World:
         url="/people/", object_type="badge", object_id=None,
     )
     people_services.follow_create(actor=member.user, profile=admin)
-    _invitation, raw = account_services.invitation_create(
+    _invitation, raw = people_services.invitation_create(
         actor=admin.user, email="newcomer@example.com", full_name="Nia Newcomer"
     )
     clients = {"anonymous": Client()}

@@ -17,6 +17,7 @@ from courtyard.accounts.models import ApiToken, Invitation, User, UserSession
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
 from courtyard.core.models import AuditEntry
+from courtyard.people import services as people_services
 from courtyard.people.models import Profile
 from tests.helpers import db_snapshot
 
@@ -203,7 +204,7 @@ def test_sessions_expire_closes_stale_records(member, frozen, settings):
 
 def test_invitation_create_adds_the_person_and_sends_the_link(admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, raw = services.invitation_create(actor=admin.user, email=" New.Person@Example.com ", full_name="Nova Person")
+        invitation, raw = people_services.invitation_create(actor=admin.user, email=" New.Person@Example.com ", full_name="Nova Person")
     assert invitation.email == "new.person@example.com"
     assert invitation.token_hash == services.token_hash(raw)
     profile = Profile.objects.get(user__email="new.person@example.com")
@@ -219,7 +220,7 @@ def test_invitation_create_adds_the_person_and_sends_the_link(admin, django_capt
 
 def test_invitation_mail_is_sent_only_after_commit(admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.invitation_create(actor=admin.user, email="later@example.com", full_name="Lee Later")
+        people_services.invitation_create(actor=admin.user, email="later@example.com", full_name="Lee Later")
     assert mail.outbox == []
     assert len(callbacks) == 1
 
@@ -227,7 +228,7 @@ def test_invitation_mail_is_sent_only_after_commit(admin, django_capture_on_comm
 def test_only_admins_invite(member):
     before = db_snapshot()
     with pytest.raises(PermissionDenied):
-        services.invitation_create(actor=member.user, email="friend@example.com", full_name="Fred Friend")
+        people_services.invitation_create(actor=member.user, email="friend@example.com", full_name="Fred Friend")
     assert db_snapshot() == before
     assert mail.outbox == []
 
@@ -239,7 +240,7 @@ def test_only_admins_invite(member):
 )
 def test_invitation_create_refusals(admin, member, email, name, code):
     with pytest.raises(ApplicationError) as error:
-        services.invitation_create(actor=admin.user, email=email, full_name=name)
+        people_services.invitation_create(actor=admin.user, email=email, full_name=name)
     assert error.value.code == code
     assert Invitation.objects.count() == 0
 
@@ -249,7 +250,7 @@ def test_inviting_a_deactivated_person_is_refused(admin, member):
 
     member_set_active(actor=admin.user, profile=member, active=False)
     with pytest.raises(ApplicationError) as error:
-        services.invitation_create(actor=admin.user, email="member@example.com")
+        people_services.invitation_create(actor=admin.user, email="member@example.com")
     assert error.value.code == "inactive"
 
 
@@ -257,13 +258,13 @@ def test_invitation_for_someone_already_in_the_directory_without_password(admin)
     from courtyard.people.services import profile_create
 
     profile_create(email="imported@example.com", full_name="Ida Imported")
-    invitation, _raw = services.invitation_create(actor=admin.user, email="imported@example.com")
+    invitation, _raw = people_services.invitation_create(actor=admin.user, email="imported@example.com")
     assert invitation.email == "imported@example.com"
     assert User.objects.filter(email="imported@example.com").count() == 1
 
 
 def test_invitation_accept_sets_the_password_once(admin, frozen):
-    _invitation, raw = services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
+    _invitation, raw = people_services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
     user = services.invitation_accept(raw_token=raw, password=STRONG)
     assert user.check_password(STRONG)
     assert Invitation.objects.get().accepted_at == NOW
@@ -278,7 +279,7 @@ def test_invitation_accept_sets_the_password_once(admin, frozen):
     ["short-1A", "password1234", "qwerty123456", "Q1w2e3r4t5y6", "123456789012345", "nova@example.com", "novaexample1"],
 )
 def test_invitation_accept_refuses_weak_passwords(admin, password):
-    _invitation, raw = services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
+    _invitation, raw = people_services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
     with pytest.raises(ApplicationError) as error:
         services.invitation_accept(raw_token=raw, password=password)
     assert error.value.code == "weak_password"
@@ -289,7 +290,7 @@ def test_invitation_accept_refuses_weak_passwords(admin, password):
 
 
 def test_expired_invitation_is_not_found(admin, frozen):
-    _invitation, raw = services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
+    _invitation, raw = people_services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
     frozen.now = NOW + dt.timedelta(days=services.INVITATION_DAYS, seconds=1)
     with pytest.raises(NotFound):
         services.invitation_lookup(raw)
@@ -300,7 +301,7 @@ def test_expired_invitation_is_not_found(admin, frozen):
 def test_invitation_of_a_since_deactivated_person_is_not_found(admin):
     from courtyard.people.services import member_set_active
 
-    _invitation, raw = services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
+    _invitation, raw = people_services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
     member_set_active(actor=admin.user, profile=Profile.objects.get(user__email="nova@example.com"), active=False)
     with pytest.raises(NotFound):
         services.invitation_accept(raw_token=raw, password=STRONG)

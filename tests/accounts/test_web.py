@@ -14,6 +14,7 @@ from django.utils import timezone
 from courtyard.accounts import services
 from courtyard.accounts.models import ApiToken, Invitation, User, UserSession
 from courtyard.core import clock
+from courtyard.people import services as people_services
 from tests.helpers import db_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +343,7 @@ def test_invitation_journey(admin_client, django_capture_on_commit_callbacks):
 
 
 def test_expired_invitation_link_is_404(admin, frozen):
-    _invitation, raw = services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
+    _invitation, raw = people_services.invitation_create(actor=admin.user, email="nova@example.com", full_name="Nova")
     path = reverse("invitation_accept", args=[raw])
     assert Client().get(path).status_code == 200
     frozen.now = START + dt.timedelta(days=services.INVITATION_DAYS + 1)

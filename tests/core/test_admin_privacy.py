@@ -22,6 +22,7 @@ from courtyard.accounts.models import UserSession
 from courtyard.core import clock
 from courtyard.pairing import services as pairing
 from courtyard.pairing.models import MentorshipMatch, Program, Signup
+from courtyard.people import services as people
 from courtyard.recognition import services as recognition
 from courtyard.surveys import mailbox
 from courtyard.surveys import services as surveys
@@ -71,8 +72,8 @@ def planted(admin):
     token, raw = accounts.api_token_create(actor=sender.user, name="script")
     strings["api token"] = raw
     strings["api token hash"] = token.token_hash
-    invitation, raw_invitation = accounts.invitation_create(actor=admin.user, email="nia@example.com",
-                                                             full_name="Nia Newcomer")
+    invitation, raw_invitation = people.invitation_create(actor=admin.user, email="nia@example.com",
+                                                           full_name="Nia Newcomer")
     strings["invitation token"] = raw_invitation
     strings["invitation hash"] = invitation.token_hash
     browser = Client()

@@ -36,7 +36,7 @@ def reminder_runs(monkeypatch) -> list[int]:
 
 
 PERIODIC_JOBS = {
-    "courtyard.config.tasks.purge_expired_sessions",
+    "courtyard.site.tasks.purge_expired_sessions",
     "courtyard.events.tasks.events_send_reminders",
     "courtyard.events.tasks.events_finalize_attendance",
     "courtyard.events.tasks.events_extend_series",
@@ -56,8 +56,7 @@ PERIODIC_JOBS = {
 def test_every_periodic_job_claims_its_period():
     """No periodic task escapes the claim: every one in Huey's registry (loaded as `courtyard worker`
     loads them) carries its scheduled minute when the scheduler picks it."""
-    import courtyard.config.tasks  # noqa: F401 - as the worker command does
-    autodiscover_modules("tasks")
+    autodiscover_modules("tasks")  # as the worker command does: every app's tasks.py, site's shared jobs too
     found: dict[str, object] = {}
     # Minutes at which every crontab of the list fires at least once (nightly, hourly, every 5 and 15).
     for hour, minute in ((2, 40), (2, 41), (3, 17), (9, 5), (10, 0), (10, 23), (10, 35), (10, 40)):

@@ -8,8 +8,8 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from courtyard.core import activity
 from courtyard.groups.models import Reaction
+from courtyard.people import services as people_services
 from tests.core.fault_servers import thread_to_react_to
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_the_database_failing_before_the_api_view_answers_json_503(member, monke
 def test_the_database_failing_under_a_page_answers_a_calm_503_page(member, monkeypatch):
     client = lenient(member)
     client.get(reverse("home"))
-    monkeypatch.setattr("courtyard.core.web.views.home_overview", database_down)
+    monkeypatch.setattr("courtyard.site.web.views.home_overview", database_down)
     # The notifications context processor would query the database again: the error page must not use it.
     monkeypatch.setattr("courtyard.notifications.context_processors.unread_count", database_down)
     response = client.get(reverse("home"))
@@ -66,7 +66,7 @@ def test_the_database_failing_under_a_page_answers_a_calm_503_page(member, monke
 
 def test_an_unexpected_page_error_is_the_plain_500_page(member, monkeypatch):
     client = lenient(member)
-    monkeypatch.setattr("courtyard.core.web.views.home_overview", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("courtyard.site.web.views.home_overview", lambda *a, **k: 1 / 0)
     monkeypatch.setattr("courtyard.notifications.context_processors.unread_count", database_down)
     response = client.get(reverse("home"))
     assert response.status_code == 500
@@ -82,7 +82,7 @@ def test_recording_the_visit_failing_after_the_commit_keeps_the_answer(member, m
     def cache_down(**kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(activity, "visit_record", cache_down)
+    monkeypatch.setattr(people_services, "visit_record", cache_down)
     response = lenient(member).post(reverse("groups:react", args=[thread.group.slug]), {"kind": kind.pk, "thread": thread.pk})
     assert response.status_code == 302
     assert Reaction.objects.filter(thread=thread, profile=member).count() == 1

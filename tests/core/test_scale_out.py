@@ -119,8 +119,7 @@ def wait_for(predicate, timeout: float, what: str, logs: list[Path]) -> None:
 SCHEDULER = """
 import datetime as dt, sys, django
 django.setup()
-import courtyard.config.tasks  # as `courtyard worker` loads them: the shared jobs, then every app's tasks
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import autodiscover_modules  # as `courtyard worker` loads every app's tasks
 autodiscover_modules("tasks")
 from huey.consumer import Scheduler
 from huey.contrib.djhuey import HUEY
@@ -140,8 +139,7 @@ def redis_queue() -> Iterator[RedisHuey]:
 
 
 def test_two_workers_run_every_periodic_job_once_per_period(tmp_path, redis_queue):
-    import courtyard.config.tasks  # noqa: F401
-    autodiscover_modules("tasks")
+    autodiscover_modules("tasks")  # every app's tasks.py, site's shared jobs among them
     expected = {
         (f"{task.__module__}.{task.name}", minute.replace(tzinfo=dt.UTC))
         for minute in MINUTES for task in HUEY.read_periodic(minute)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import close_old_connections, connection, connections
 
+from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
 from courtyard.events import services
 from courtyard.events.models import Occurrence, Rsvp
@@ -62,7 +63,7 @@ def sixty(db):
 
 def test_sixty_members_at_once_for_ten_seats(sixty, sent):
     host = make_profile(email="host@example.com", full_name="Host")
-    event = make_event(host, start_date=services.clock.now().date().replace(year=2031), capacity=10)
+    event = make_event(host, start_date=clock.now().date().replace(year=2031), capacity=10)
     occurrence = Occurrence.objects.get(event=event)
     results = at_once([answer(p, occurrence.pk) for p in sixty])
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -94,7 +95,7 @@ def test_sixty_members_at_once_for_ten_seats(sixty, sent):
 
 def test_guests_are_counted_under_concurrency(sixty, sent):
     host = make_profile(email="host@example.com", full_name="Host")
-    event = make_event(host, start_date=services.clock.now().date().replace(year=2031), capacity=10,
+    event = make_event(host, start_date=clock.now().date().replace(year=2031), capacity=10,
                        allow_guests=True, max_guests=2)
     occurrence = Occurrence.objects.get(event=event)
     parties = sixty[:30]
@@ -122,7 +123,7 @@ def test_the_database_refuses_a_count_above_capacity(db):
     from django.db import IntegrityError, transaction
 
     host = make_profile(email="host@example.com", full_name="Host")
-    event = make_event(host, start_date=services.clock.now().date().replace(year=2031), capacity=2)
+    event = make_event(host, start_date=clock.now().date().replace(year=2031), capacity=2)
     occurrence = Occurrence.objects.get(event=event)
     with pytest.raises(IntegrityError), transaction.atomic():
         Occurrence.objects.filter(pk=occurrence.pk).update(seats_taken=3)

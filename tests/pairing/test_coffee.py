@@ -99,7 +99,7 @@ def test_a_retried_round_does_not_pair_twice(organizer, crowd, sent):
     assert db_snapshot() == before
     assert not sent
     # "Run now" on a day that already ran is a conflict.
-    with pytest.raises(Conflict), mock.patch("courtyard.pairing.services.clock.today_in", return_value=day):
+    with pytest.raises(Conflict), mock.patch("courtyard.pairing.services.coffee.clock.today_in", return_value=day):
         services.coffee_round_run_now(actor=organizer.user, program=program)
 
 
@@ -211,7 +211,7 @@ def test_the_scheduler_finds_due_rounds_and_moves_on(organizer, crowd):
     assert due == [(program.pk, due_at.astimezone(zoneinfo.ZoneInfo("America/New_York")).date())]
     from courtyard.pairing.tasks import coffee_round_job, coffee_rounds_schedule
 
-    with mock.patch("courtyard.pairing.services.clock.now", return_value=due_at):
+    with mock.patch("courtyard.pairing.services.coffee.clock.now", return_value=due_at):
         coffee_rounds_schedule.call_local()  # queues the job (run at once in tests)
     coffee_round_job.call_local(program.pk, due[0][1].isoformat())  # a retry
     coffee_round_job.call_local(program.pk, due[0][1].isoformat())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from courtyard.events import services
+from courtyard.core import clock
 from courtyard.events.models import Occurrence, Rsvp
 from courtyard.people.services import member_set_active
 from tests.events.conftest import make_event
@@ -22,7 +22,7 @@ pytestmark = [
 
 def test_deactivating_holders_while_others_answer(admin):
     host = make_profile(email="host@example.com", full_name="Host")
-    event = make_event(host, start_date=services.clock.now().date().replace(year=2031), capacity=4)
+    event = make_event(host, start_date=clock.now().date().replace(year=2031), capacity=4)
     occurrence = Occurrence.objects.get(event=event)
     holders = [make_profile(email=f"holder{i}@example.com", full_name=f"Holder {i}") for i in range(4)]
     for person in holders:

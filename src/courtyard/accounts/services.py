@@ -1,4 +1,4 @@
-"""Writes for accounts: browser sessions, API tokens, invitations."""
+"""Writes for accounts: browser sessions, API tokens, accepting an invitation (people creates them)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import ApiToken, Invitation, User, UserSession
 from courtyard.core import clock
-from courtyard.core.access import require_admin
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, NotFound
 
@@ -165,52 +162,7 @@ def api_token_authenticate(raw: str) -> User | None:
 
 
 # --- Invitations -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def invitation_create(*, actor: User, email: str, full_name: str = "") -> tuple[Invitation, str]:
-    """Invite someone by email. A person not yet in the directory is added with the given name."""
-    from courtyard.people.services import profile_create
-
-    require_admin(actor)
-    email = User.objects.normalize_email(email or "").strip().lower()
-    if "@" not in email:
-        raise ApplicationError(_("Enter a valid email address."), code="bad_email")
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        if not full_name.strip():
-            raise ApplicationError(_("Give the name of the person you invite."), code="required")
-        profile_create(email=email, full_name=full_name, actor=actor)
-    elif not user.is_active:
-        raise ApplicationError(_("%s is deactivated; reactivate them first.") % email, code="inactive")
-    elif user.has_usable_password():
-        raise ApplicationError(_("%s can already sign in.") % email, code="already_member")
-    raw = secrets.token_urlsafe(32)
-    now = clock.now()
-    invitation = Invitation.objects.create(
-        email=email,
-        token_hash=token_hash(raw),
-        invited_by=actor,
-        created_at=now,
-        expires_at=now + dt.timedelta(days=INVITATION_DAYS),
-    )
-    link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": raw})
-    transaction.on_commit(lambda: invitation_send(email=email, link=link, inviter=str(actor)))
-    audit_record(action="accounts.invitation.created", actor=actor, target=invitation, data={"email": email})
-    return invitation, raw
-
-
-def invitation_send(*, email: str, link: str, inviter: str) -> None:
-    send_mail(
-        subject=_("You are invited to %s") % settings.SITE_NAME,
-        message=_(
-            "%(inviter)s invited you to %(site)s, where colleagues find each other, meet and talk.\n\n"
-            "Choose your password here (the link works for %(days)d days):\n%(link)s\n"
-        )
-        % {"inviter": inviter, "site": settings.SITE_NAME, "days": INVITATION_DAYS, "link": link},
-        from_email=None,
-        recipient_list=[email],
-    )
+# Creating and sending one adds the person to the directory: that is people/services.py (invitation_create).
 
 
 def invitation_lookup(raw: str) -> Invitation:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "courtyard.insights",
     "courtyard.search",
     "courtyard.notifications",
+    "courtyard.site",
     "courtyard.api",
 ]
 
@@ -90,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "courtyard.accounts.middleware.SessionTimeoutMiddleware",
     "courtyard.people.middleware.MemberTimezoneMiddleware",
-    "courtyard.core.middleware.DailyVisitMiddleware",
+    "courtyard.people.middleware.DailyVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

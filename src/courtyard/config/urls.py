@@ -10,6 +10,7 @@ admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
+    path("", include("courtyard.site.web.urls")),
     path("", include("courtyard.core.web.urls")),
     path("people/", include("courtyard.people.web.urls")),
     path("groups/", include("courtyard.groups.web.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("search/", include("courtyard.search.web.urls")),
     path("notifications/", include("courtyard.notifications.web.urls")),
     path("accounts/", include("courtyard.accounts.web.urls")),
+    path("accounts/", include("courtyard.people.web.invitation_urls")),
     path("accounts/", include(allauth_urls.urlpatterns())),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -65,23 +65,3 @@ def interaction_record(
         program_id=program_id,
     )
 
-
-def visit_record(*, user_id: int) -> bool:
-    """Record that a member visited today (UTC day), once. Returns True when a fact was written."""
-    from django.core.cache import cache
-
-    from courtyard.people.models import Profile
-
-    now = clock.now().astimezone(dt.UTC)
-    today = now.date()
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    key = f"visited:{user_id}:{today.isoformat()}"
-    if not cache.add(key, 1, timeout=60 * 60 * 26):
-        return False
-    profile = Profile.objects.filter(user_id=user_id).values("pk", "department_id").first()
-    if profile is None:
-        return False
-    if Participation.objects.filter(member_id=profile["pk"], verb="visited", occurred_at__gte=day_start).exists():
-        return False
-    participation_record(member_id=profile["pk"], verb="visited", department_id=profile["department_id"])
-    return True

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from courtyard.core.errors import ApplicationError
-
-logger = logging.getLogger(__name__)
 
 CSP = "; ".join(
     [
@@ -54,31 +51,6 @@ class ApplicationErrorMiddleware:
             return None
         template = "partials/_error.html" if getattr(request, "htmx", False) else "error.html"
         return render(request, template, {"error": exception}, status=exception.status)
-
-
-class DailyVisitMiddleware:
-    """Records one "visited" participation fact per member per day: the basis of active-member counts.
-
-    A cache key guards the write, so a member's requests cost one cache read after the first of the day.
-    The fact is recorded after the view answered (and committed): if recording fails, the member still gets
-    the view's answer; one lost "visited" fact is worth far less than telling a member that a saved
-    reaction failed (a retried toggle would take it off again).
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and response.status_code < 400:
-            from courtyard.core.activity import visit_record
-
-            try:
-                visit_record(user_id=user.pk)
-            except Exception:  # see the docstring: never fail an answer already given
-                logger.warning("could not record today's visit of user %s", user.pk, exc_info=True)
-        return response
 
 
 class PrivatePagesMiddleware:

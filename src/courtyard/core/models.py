@@ -119,7 +119,7 @@ class PendingJob(models.Model):
     """A job that could not be queued (the queue's Redis was unreachable), kept until it can be.
 
     A request that already committed must neither fail nor drop its job: ``core.jobs.job_enqueue`` stores it
-    here, and the worker queues it again every minute (``config.tasks.pending_jobs_enqueue``).
+    here, and the worker queues it again every minute (``site.tasks.pending_jobs_enqueue``).
     """
 
     task = models.CharField(max_length=200)  # dotted path of the task, e.g. courtyard.pairing.tasks.coffee_round_job

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
-from courtyard.core.http import ApiRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.events import selectors, services

@@ -7,6 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self) -> None:
+        # The imports stay inside ready() (ruff PLC0415 would move them up, wrongly): Django imports this module
+        # while it is still loading the apps, before any model may be imported, and calls ready() once all are.
         # Notifications check, for each of ours, that its recipient may read what it is about.
         from courtyard.events.notify import register_notification_targets
 

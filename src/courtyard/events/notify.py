@@ -13,13 +13,15 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.events.access import access_event, access_occurrence
+from courtyard.events.domain import rules
 from courtyard.events.models import Event, Occurrence
+from courtyard.notifications.services import notifications_send_bulk
+from courtyard.notifications.targets import register, through
 from courtyard.people.models import Profile
 
 
 def _send_many(**kwargs: Any) -> None:
-    from courtyard.notifications.services import notifications_send_bulk
-
     notifications_send_bulk(**kwargs)
 
 
@@ -121,8 +123,6 @@ def when_label(start: dt.datetime) -> str:
 def _readers(event: Event | None, users: Sequence[User], one_by_one: Callable[[User], bool]) -> set[int]:
     """Who of these may see the event: everyone active when the event rules let anyone see an event without a
     group (an organization-wide town hall reminds thousands at once, in one query), else one by one."""
-    from courtyard.events.domain import rules
-
     if event is None:
         return set()
     if event.group_id is None and rules.can_see(rules.Standing()):
@@ -134,9 +134,6 @@ def register_notification_targets() -> None:
     """What events' notifications are about, and who may read it: the same doors as the pages (a private
     group's events for its members only). Reminders carry the reminder's kind in their type, so that the day
     and the hour reminders are not taken for duplicates of each other; both are about the occurrence."""
-    from courtyard.events.access import access_event, access_occurrence
-    from courtyard.notifications.targets import register, through
-
     see_occurrence, see_event = through(access_occurrence), through(access_event)
 
     def occurrence_readers(object_id: int | None, users: Sequence[User]) -> set[int]:

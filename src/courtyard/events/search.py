@@ -1,8 +1,8 @@
 """How an event appears in the search index (search.services asks here for events).
 
-Only organization-wide events are indexed (events.services._search decides): the index lets the readers
-of a group find its documents, and "members of the group only" is narrower than the readers of an open
-group. An organization-wide event of a group carries the group, so a private group's stays private.
+Only organization-wide events are indexed (events.services.events._search decides): the index lets the
+readers of a group find its documents, and "members of the group only" is narrower than the readers of an
+open group. An organization-wide event of a group carries the group, so a private group's stays private.
 """
 
 from __future__ import annotations

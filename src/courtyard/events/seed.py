@@ -28,14 +28,17 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
 
+from courtyard.core import clock
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.events.domain import checkin as checkin_rules
 from courtyard.events.domain import recurrence
 from courtyard.events.ledger import CO_ATTENDANCE_MAX
@@ -217,8 +220,6 @@ def seed_events(
     events: int | None = None, rsvps: int | None = None,
 ) -> EventsSeedResult:
     """Events, dates, answers, attendance, feedback and facts for the seeded organization (already seeded)."""
-    from courtyard.core import clock
-
     now = clock.now()
     today = today or now.date()
     pool = load_pool()
@@ -466,3 +467,39 @@ def seeded_events_delete() -> int:
             Event.objects.filter(pk__in=chunk).delete()
     return len(ids)
 
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class EventsSeeder:
+    name = "events"
+    order = 30
+
+    def counts(self) -> dict[str, int]:
+        return {"events": seeded_events().count(), "rsvps": Rsvp.objects.count()}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        deleted = seeded_events_delete()
+        return SeedReport(headline=f"Deleted {deleted:,} seeded events with their answers." if deleted else "")
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        started = time.perf_counter()
+        seeded_events_delete()  # events an earlier seed left behind (--force), with their answers and facts
+        with ctx.progress(rsvp_count(ctx.members), "answers", "Seeding events") as bar:
+            events = seed_events(rng=ctx.rng(self.name), members=ctx.members, progress=bar)
+        return SeedReport(
+            headline=(
+                f"Seeded {events.events:,} events ({events.occurrences:,} dates, {events.recurring:,} repeating, "
+                f"{events.group_events:,} of groups) with {events.rsvps:,} answers in "
+                f"{time.perf_counter() - started:.1f} s."
+            ),
+            details=[
+                f"  {events.going:,} going, {events.waitlisted:,} waitlisted; {events.attended:,} came and "
+                f"{events.no_shows:,} did not; {events.feedback:,} feedback answers; busiest: {events.biggest_title} "
+                f"({events.biggest:,} answers)"
+            ],
+            result=events,
+        )
+
+
+SEEDER = EventsSeeder()

@@ -18,6 +18,7 @@ from django.db.models import (
     DateTimeField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Prefetch,
     Q,
     QuerySet,
@@ -34,6 +35,7 @@ from courtyard.core.domain import cursors
 from courtyard.events.domain import feedback as feedback_rules
 from courtyard.events.domain import times
 from courtyard.events.models import (
+    CalendarFeed,
     Event,
     EventHost,
     FeedbackAnswer,
@@ -264,8 +266,6 @@ def checkin_page(occurrence: Occurrence, *, q: str = "", page_number: Any = 1) -
     for word in q.split()[:4]:
         rows = rows.filter(Q(profile__full_name__icontains=word) | Q(profile__preferred_name__icontains=word))
     # going (0), waitlisted (1), maybe (2): spelled out so that the order does not depend on the words' order
-    from django.db.models import Case, IntegerField, Value, When
-
     ordered = rows.annotate(rank=Case(
         When(status=Rsvp.Status.GOING, then=Value(0)), When(status=Rsvp.Status.WAITLISTED, then=Value(1)),
         default=Value(2), output_field=IntegerField(),
@@ -341,8 +341,6 @@ def group_choices(actor: User) -> list[Group]:
 
 
 def calendar_feed_active(actor: User) -> Any:
-    from courtyard.events.models import CalendarFeed
-
     return CalendarFeed.objects.filter(profile__user=actor, revoked_at__isnull=True).order_by("-created_at").first()
 
 

@@ -8,8 +8,8 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core.errors import ApplicationError, NotFound
-from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, InputSchema, Ok, PersonRef
 from courtyard.groups import selectors, services
 from courtyard.groups.access import (

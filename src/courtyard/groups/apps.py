@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+COVER_FOLDER = "groups/"  # Group.cover's upload_to
+
 
 class GroupsConfig(AppConfig):
     name = "courtyard.groups"
@@ -7,8 +9,13 @@ class GroupsConfig(AppConfig):
     verbose_name = "Groups and discussions"
 
     def ready(self) -> None:
-        # Notifications check, for each of ours, that its recipient may read what it is about. Imported here:
-        # notify reads our models, which exist only once the app registry is ready.
-        from courtyard.groups.notify import register_notification_targets  # noqa: PLC0415 - needs the app registry
+        # Imported here, not at the top: these modules read models, which exist only once the app registry is
+        # ready.
+        from courtyard.core.uploads import upload_checker_register  # noqa: PLC0415 - app registry must be ready
+        from courtyard.groups.access import can_view_cover  # noqa: PLC0415 - same
+        from courtyard.groups.notify import register_notification_targets  # noqa: PLC0415 - same
 
+        # Notifications check, for each of ours, that its recipient may read what it is about.
         register_notification_targets()
+        # A group's cover picture follows its group (core/uploads.py).
+        upload_checker_register(COVER_FOLDER, can_view_cover)

@@ -38,6 +38,7 @@ import itertools
 import math
 import random
 import re
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -47,6 +48,7 @@ from django.db.models import Count, Q
 
 from courtyard.accounts.models import User
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.groups.domain.rules import default_read_access, is_listed, slug_candidate
 from courtyard.groups.models import Group, Membership, Post, Reaction, ReactionKind, Revision, Thread
 from courtyard.groups.services import reaction_kinds_ensure_defaults, render_body
@@ -1263,3 +1265,47 @@ def seed_groups(
         busiest_group_posts=reply_shares[busiest], longest_thread_replies=discussions.longest,
     )
 
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class GroupsSeeder:
+    """Groups, memberships and discussions. ``ctx.options["posts"]`` sets the number of replies (``bench``)."""
+
+    name = "groups"
+    order = 20
+
+    def counts(self) -> dict[str, int]:
+        groups = seeded_groups()
+        posts = Post.objects.filter(thread__group__in=groups).count() if groups.exists() else 0
+        return {"groups": groups.count(), "posts": posts}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        deleted = seeded_groups_delete()
+        return SeedReport(headline=f"Deleted {deleted:,} seeded groups with their discussions." if deleted else "")
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        started = time.perf_counter()
+        posts = ctx.options.get("posts")
+        with ctx.progress(post_count(ctx.members) if posts is None else posts, "posts", "Seeding groups") as bar:
+            groups = seed_groups(rng=ctx.rng(self.name), members=ctx.members, posts=posts, progress=bar)
+        seconds = time.perf_counter() - started
+        return SeedReport(
+            headline=(
+                f"Seeded {groups.groups:,} groups, {groups.threads:,} threads and {groups.posts:,} replies "
+                f"in {seconds:.1f} s."
+            ),
+            details=[
+                f"  {groups.memberships:,} memberships; {groups.private} private, {groups.request} request-to-join, "
+                f"{groups.archived} archived groups; {groups.reactions:,} reactions; {groups.questions:,} questions "
+                f"({groups.answered:,} with an accepted answer)",
+                f"  busiest group: {groups.busiest_group} ({groups.busiest_group_posts:,} replies); longest thread: "
+                f"{groups.longest_thread_replies:,} replies",
+                f"  activity facts: {groups.participations:,} participations, {groups.interactions:,} interactions",
+            ],
+            audit={"groups": groups.groups, "posts": groups.posts},
+            result=groups,
+        )
+
+
+SEEDER = GroupsSeeder()

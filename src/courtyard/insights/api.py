@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core import clock
 from courtyard.core.access import parse_id
 from courtyard.core.errors import NotFound, PermissionDenied
-from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, InputSchema, Ok
 from courtyard.insights import access, selectors, services
 from courtyard.insights.access import parse_period, parse_scope

@@ -28,6 +28,7 @@ from django.db.models import Count
 
 from courtyard.core import clock
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.groups.models import Group
 from courtyard.insights import rollups, selectors, services
 from courtyard.insights.access import ORG
@@ -160,3 +161,34 @@ def seed_insights(*, rng: random.Random, today: dt.date | None = None) -> Insigh
         newcomers_before=story["before"], newcomers_after=story["after"], participations=report.participations,
         interactions=report.interactions, seconds=time.perf_counter() - started,
     )
+
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class InsightsSeeder:
+    """Last of the content: it rolls up the facts every part above recorded."""
+
+    name = "insights"
+    order = 70
+
+    def counts(self) -> dict[str, int]:
+        return {"goals": Goal.objects.count()}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        return SeedReport()  # rollups are rebuilt from the facts when seeding
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        insights = seed_insights(rng=ctx.rng(self.name))
+        return SeedReport(
+            headline=(
+                f"Insights: rolled up {insights.participations:,} participations and {insights.interactions:,} "
+                f"interactions in {insights.seconds:.1f} s (story: {insights.story_participations:,} facts; siloed "
+                f"{insights.siloed_department!r}; {insights.bridging_group!r} bridges {' and '.join(insights.bridged)}; "
+                f"newcomers before/after the coffee program {insights.newcomers_before}/{insights.newcomers_after})."
+            ),
+            result=insights,
+        )
+
+
+SEEDER = InsightsSeeder()

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from ninja import Body, Field, Query, Router, Schema
 
-from courtyard.core.http import ApiRequest
+from courtyard.accounts.http import ApiRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.notifications import selectors, services
 from courtyard.notifications.access import access_notification

@@ -8,9 +8,9 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError
-from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.groups.access import access_group
 from courtyard.pairing import selectors, services

@@ -7,7 +7,8 @@ class PairingConfig(AppConfig):
     verbose_name = "Pairing and matching"
 
     def ready(self) -> None:
-        # Notifications check, for each of ours, that its recipient may read what it is about.
+        # Notifications check, for each of ours, that its recipient may read what it is about. Imported here:
+        # Django imports this module before any model may be imported, and calls ready() once all are loaded.
         from courtyard.pairing.notify import register_notification_targets
 
         register_notification_targets()

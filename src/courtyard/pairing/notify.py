@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.notifications.services import notifications_send_bulk
+from courtyard.notifications.targets import register, through
+from courtyard.pairing.access import access_coffee_match, access_mentorship, access_program
 from courtyard.people.models import Profile
 
 
 def _send_many(**kwargs: Any) -> None:
-    from courtyard.notifications.services import notifications_send_bulk
-
     notifications_send_bulk(**kwargs)
 
 
@@ -70,9 +71,6 @@ def team_published(*, program_name: str, program_id: int, team_name: str, member
 
 def register_notification_targets() -> None:
     """What pairing's notifications are about: a match only its people read, a program its audience reads."""
-    from courtyard.notifications.targets import register, through
-    from courtyard.pairing.access import access_coffee_match, access_mentorship, access_program
-
     register("coffee_match", through(access_coffee_match))
     register("mentorship", through(access_mentorship))
     register("program", through(access_program))

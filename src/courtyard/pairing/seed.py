@@ -20,13 +20,16 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
+import time
 from typing import Any
 
 from django.db import transaction
 
+from courtyard.core import clock
 from courtyard.core.domain.anonymity import coarse_date
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.pairing import adapters
 from courtyard.pairing.domain import coffee_round, mentorship_assign, schedule, teams_form
 from courtyard.pairing.domain.types import CoffeeRules, Mentee, Mentor, Person, TeamsRequest
@@ -188,8 +191,6 @@ def _weekdays_back(today: dt.date, weekday: int, count: int, every: int) -> list
 
 @transaction.atomic
 def seed_pairing(*, rng: random.Random, today: dt.date | None = None) -> PairingSeedResult:
-    from courtyard.core import clock
-
     today = today or clock.now().date()
     now = clock.now()
     _delete_earlier()
@@ -381,3 +382,34 @@ def seed_pairing(*, rng: random.Random, today: dt.date | None = None) -> Pairing
     facts.flush()
     result.programs = 4
     return result
+
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class PairingSeeder:
+    """Programs of an earlier seed are removed when seeding again (``_delete_earlier``, once their owners are gone)."""
+
+    name = "pairing"
+    order = 40
+
+    def counts(self) -> dict[str, int]:
+        return {"programs": Program.objects.filter(name__in=DEMO_NAMES).count()}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        return SeedReport()
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        started = time.perf_counter()
+        pairing = seed_pairing(rng=ctx.rng(self.name))
+        return SeedReport(
+            headline=(
+                f"Seeded pairing in {time.perf_counter() - started:.1f} s: {pairing.coffee_rounds} coffee rounds "
+                f"({pairing.coffee_matches:,} matches, {pairing.met:,} met), {pairing.mentorships} mentorships with "
+                f"{pairing.checkins} check-ins, {pairing.teams} teams."
+            ),
+            result=pairing,
+        )
+
+
+SEEDER = PairingSeeder()

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core import clock
 from courtyard.core.access import is_admin, require_signed_in
 from courtyard.core.errors import ApplicationError
-from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, DbId, InputSchema, QuerySchema
 from courtyard.people import selectors, services
 from courtyard.people.access import access_own_profile, access_profile, can_see_all_fields

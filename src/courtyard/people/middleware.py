@@ -1,16 +1,21 @@
-"""The member's time zone, per request: dates and times are shown in the zone of their profile.
+"""People's middleware: the member's time zone for each request, and the daily-visit fact.
 
-It lives in people, not accounts, because it reads the profile (accounts sits below people in the stack)."""
+Both live in people, not accounts or core, because they read the profile or record a fact about the member
+(accounts and core sit below people in the stack)."""
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from courtyard.people import services
 from courtyard.people.selectors import profile_for_user
+
+logger = logging.getLogger(__name__)
 
 
 class MemberTimezoneMiddleware:
@@ -36,3 +41,25 @@ class MemberTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class DailyVisitMiddleware:
+    """Records one "visited" participation fact per member per day (``services.visit_record``).
+
+    The fact is recorded after the view answered (and committed): if recording fails, the member still gets
+    the view's answer; one lost "visited" fact is worth far less than telling a member that a saved
+    reaction failed (a retried toggle would take it off again).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and response.status_code < 400:
+            try:
+                services.visit_record(user_id=user.pk)
+            except Exception:  # see the docstring: never fail an answer already given
+                logger.warning("could not record today's visit of user %s", user.pk, exc_info=True)
+        return response

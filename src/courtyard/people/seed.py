@@ -20,6 +20,7 @@ import datetime as dt
 import itertools
 import random
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -28,8 +29,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from courtyard.accounts.models import User
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.people.domain.directory import build_search_document, normalize_text, slugify_tag
 from courtyard.people.models import Department, Location, Profile, Tag, Team
+from courtyard.people.selectors import directory_options_invalidate
 from courtyard.people.services import PATH_SEPARATOR, department_ensure_path, location_ensure, tags_resolve
 
 # Seeded members have addresses at this (reserved, undeliverable) domain: that is how `--force`
@@ -974,3 +977,45 @@ def seeded_people_delete(*, chunk_size: int = 5_000, progress: Progress | None =
         if progress is not None:
             progress(len(chunk))
     return len(user_ids)
+
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class PeopleSeeder:
+    """People first: every other part needs members."""
+
+    name = "people"
+    order = 10
+
+    def counts(self) -> dict[str, int]:
+        return {"people": Profile.objects.count(), "seeded": seeded_profiles().count()}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        existing = Profile.objects.count()
+        seeded = seeded_profiles().count()
+        with ctx.progress(seeded, "people", "Deleting earlier seed") as bar:
+            deleted = seeded_people_delete(progress=bar)
+        kept = existing - seeded
+        return SeedReport(headline=f"Deleted {deleted:,} seeded people" + (f"; kept {kept:,} others." if kept else "."))
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        started = time.perf_counter()
+        with ctx.progress(ctx.members, "people", "Seeding people") as bar:
+            people = seed_people(size=ctx.members, rng=ctx.rng(self.name), password_hash=ctx.password_hash, progress=bar)
+        seconds = time.perf_counter() - started
+        directory_options_invalidate()  # the departments, teams and locations the filters offer
+        details = [
+            f"  {people.departments} departments, {people.teams:,} teams, {people.locations} locations, "
+            f"{people.interests} interests, {people.skills} skills, {people.newcomers:,} newcomers",
+            f"  CEO: {people.ceo_email}; community admins: {', '.join(people.admin_emails)}",
+        ]
+        if ctx.password_hash is None:
+            details.append("  Seeded members have no usable password (use --password to sign in as them).")
+        return SeedReport(
+            headline=f"Seeded {people.members:,} people in {seconds:.1f} s.", details=details,
+            audit={"members": people.members}, result=people,
+        )
+
+
+SEEDER = PeopleSeeder()

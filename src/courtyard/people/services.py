@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from courtyard.accounts.models import User
-from courtyard.accounts.services import access_end_for_deactivated
+from courtyard.accounts.models import Invitation, User
+from courtyard.accounts.services import INVITATION_DAYS, access_end_for_deactivated, token_hash
 from courtyard.core import clock
-from courtyard.core.access import is_admin
+from courtyard.core.access import is_admin, require_admin
+from courtyard.core.activity import participation_record
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, PermissionDenied
 from courtyard.core.images import image_to_jpeg
+from courtyard.core.models import Participation
 from courtyard.core.validation import clean_text, clean_texts
 from courtyard.people.domain.directory import build_search_document, slugify_tag, split_tag_names
 from courtyard.people.domain.orgimport import department_path_parts
@@ -411,3 +419,74 @@ def follow_set(*, actor: User, profile: Profile, following: bool) -> bool:
     else:
         follow_delete(actor=actor, profile=profile)
     return following
+
+
+# --- Daily visits ----------------------------------------------------------------------------
+
+
+def visit_record(*, user_id: int) -> bool:
+    """Record that a member visited today (UTC day), once, with their department: the basis of active-member
+    counts. A cache key guards the write, so later requests of the day cost one cache read. Returns True when a
+    fact was written."""
+    now = clock.now().astimezone(dt.UTC)
+    today = now.date()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    key = f"visited:{user_id}:{today.isoformat()}"
+    if not cache.add(key, 1, timeout=60 * 60 * 26):
+        return False
+    profile = Profile.objects.filter(user_id=user_id).values("pk", "department_id").first()
+    if profile is None:
+        return False
+    if Participation.objects.filter(member_id=profile["pk"], verb="visited", occurred_at__gte=day_start).exists():
+        return False
+    participation_record(member_id=profile["pk"], verb="visited", department_id=profile["department_id"])
+    return True
+
+
+# --- Invitations -----------------------------------------------------------------------------
+# The invitation (its model, its link, accepting it) belongs to accounts; creating one is here because a person
+# not yet in the directory is added to it, and accounts sits below people.
+
+
+@transaction.atomic
+def invitation_create(*, actor: User, email: str, full_name: str = "") -> tuple[Invitation, str]:
+    """Invite someone by email. A person not yet in the directory is added with the given name."""
+    require_admin(actor)
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if "@" not in email:
+        raise ApplicationError(_("Enter a valid email address."), code="bad_email")
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if not full_name.strip():
+            raise ApplicationError(_("Give the name of the person you invite."), code="required")
+        profile_create(email=email, full_name=full_name, actor=actor)
+    elif not user.is_active:
+        raise ApplicationError(_("%s is deactivated; reactivate them first.") % email, code="inactive")
+    elif user.has_usable_password():
+        raise ApplicationError(_("%s can already sign in.") % email, code="already_member")
+    raw = secrets.token_urlsafe(32)
+    now = clock.now()
+    invitation = Invitation.objects.create(
+        email=email,
+        token_hash=token_hash(raw),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=INVITATION_DAYS),
+    )
+    link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": raw})
+    transaction.on_commit(lambda: invitation_send(email=email, link=link, inviter=str(actor)))
+    audit_record(action="accounts.invitation.created", actor=actor, target=invitation, data={"email": email})
+    return invitation, raw
+
+
+def invitation_send(*, email: str, link: str, inviter: str) -> None:
+    send_mail(
+        subject=_("You are invited to %s") % settings.SITE_NAME,
+        message=_(
+            "%(inviter)s invited you to %(site)s, where colleagues find each other, meet and talk.\n\n"
+            "Choose your password here (the link works for %(days)d days):\n%(link)s\n"
+        )
+        % {"inviter": inviter, "site": settings.SITE_NAME, "days": INVITATION_DAYS, "link": link},
+        from_email=None,
+        recipient_list=[email],
+    )

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError, NotFound
-from courtyard.core.http import ApiRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.groups.access import access_group_content

@@ -29,6 +29,7 @@ import datetime as dt
 import itertools
 import math
 import random
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,7 @@ from django.db.models.functions import Coalesce
 from courtyard.core import clock
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group, ReactionKind
 from courtyard.groups.services import reaction_kinds_ensure_defaults
@@ -470,3 +472,37 @@ def _spotlight(rng: random.Random, people: list[Person], now: dt.datetime) -> No
     entries += [SpotlightEntry(profile_id=p.pk, note="Ten years of making us better", created_at=now)
                 for p in rng.sample(people, min(2, len(people)))]
     SpotlightEntry.objects.bulk_create(entries, ignore_conflicts=True)
+
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class RecognitionSeeder:
+    name = "recognition"
+    order = 50
+
+    def counts(self) -> dict[str, int]:
+        return {"kudos": Kudos.objects.count()}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        return SeedReport()  # kudos go with the seeded people who sent them
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        started = time.perf_counter()
+        with ctx.progress(kudos_count(ctx.members), "kudos", "Seeding kudos") as bar:
+            recognition = seed_recognition(rng=ctx.rng(self.name), members=ctx.members, progress=bar)
+        return SeedReport(
+            headline=(
+                f"Seeded {recognition.kudos:,} kudos ({recognition.team_kudos:,} to teams, {recognition.group_kudos:,} "
+                f"to groups, {recognition.private:,} private) in {time.perf_counter() - started:.1f} s."
+            ),
+            details=[
+                f"  {recognition.co_senders:,} +1s, {recognition.reactions:,} reactions, {recognition.points:,} points "
+                f"given; {recognition.celebrations:,} celebrations, {recognition.birthdays:,} birthdays shared, "
+                f"{recognition.badges:,} badges; the top 10% of givers gave {recognition.top_giver_share:.0%}"
+            ],
+            result=recognition,
+        )
+
+
+SEEDER = RecognitionSeeder()

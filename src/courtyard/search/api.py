@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from courtyard.core.http import ApiRequest
+from courtyard.accounts.http import ApiRequest
 from courtyard.search import selectors
 
 router = Router()

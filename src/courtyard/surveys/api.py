@@ -9,8 +9,8 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
+from courtyard.accounts.http import ApiRequest
 from courtyard.core.access import require_admin
-from courtyard.core.http import ApiRequest
 from courtyard.core.schemas import CleanText, DbId, InputSchema, PersonRef
 from courtyard.surveys import selectors, services
 from courtyard.surveys.access import (

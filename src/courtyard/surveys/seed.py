@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from courtyard.core.markdown import render_markdown
 from courtyard.core.models import Participation
+from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.people.models import Profile
 from courtyard.people.seed import seeded_profiles
 from courtyard.surveys.domain import questions as q
@@ -389,3 +391,35 @@ def seeded_surveys_delete() -> int:
     series.delete()
     Question.objects.filter(in_bank=False, text="Where do you prefer to work?").delete()
     return deleted
+
+
+# --- The seeder (core/seeding.py) ---------------------------------------------------------------------------
+
+
+class SurveysSeeder:
+    name = "surveys"
+    order = 60
+
+    def counts(self) -> dict[str, int]:
+        return {"surveys": Survey.objects.count()}
+
+    def delete_seeded(self, ctx: SeedContext) -> SeedReport:
+        return SeedReport()  # seeding removes an earlier seed's surveys first (seeded_surveys_delete)
+
+    def seed(self, ctx: SeedContext) -> SeedReport:
+        started = time.perf_counter()
+        with ctx.progress(None, "responses", "Seeding surveys") as bar:
+            voice = seed_surveys(rng=ctx.rng(self.name), progress=bar)
+        return SeedReport(
+            headline=(
+                f"Seeded {voice.surveys} surveys ({voice.rounds} pulse rounds) with {voice.responses:,} responses and "
+                f"{voice.answers:,} answers, {voice.ideas} ideas ({voice.anonymous_ideas} anonymous, {voice.votes:,} "
+                f"votes, {voice.comments:,} comments), {voice.actions} \"we did\" updates in "
+                f"{time.perf_counter() - started:.1f} s."
+            ),
+            details=[f"  lower belonging in: {voice.low_department}"],
+            result=voice,
+        )
+
+
+SEEDER = SurveysSeeder()

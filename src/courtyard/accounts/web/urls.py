@@ -8,6 +8,5 @@ urlpatterns = [
     path("security/sessions/revoke-others/", views.sessions_revoke_others, name="sessions_revoke_others"),
     path("security/tokens/", views.token_create, name="token_create"),
     path("security/tokens/<str:token_id>/revoke/", views.token_revoke, name="token_revoke"),
-    path("invitations/new/", views.invitation_new, name="invitation_new"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -1,4 +1,4 @@
-"""Account security (sessions and tokens) and invitations."""
+"""Account security (sessions and tokens) and accepting an invitation (people/web/invitation_views.py sends them)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courtyard.accounts import selectors, services
-from courtyard.core.access import parse_id, require_admin
+from courtyard.accounts.http import AuthedRequest
+from courtyard.core.access import parse_id
 from courtyard.core.errors import ApplicationError
-from courtyard.core.http import AuthedRequest
 
 
 class TokenForm(forms.Form):
@@ -23,14 +23,6 @@ class TokenForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=gettext_lazy("Expires after (days)"), min_value=1, max_value=3650, required=False,
         help_text=gettext_lazy("Leave empty for a token that does not expire."),
-    )
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Email address"))
-    full_name = forms.CharField(
-        label=gettext_lazy("Full name"), max_length=150, required=False,
-        help_text=gettext_lazy("Needed when the person is not in the directory yet."),
     )
 
 
@@ -98,25 +90,6 @@ def token_revoke(request: AuthedRequest, token_id: str) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token_id=parse_id(token_id))
     messages.success(request, _("The token has been revoked; it no longer works."))
     return redirect("account_security")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_new(request: AuthedRequest) -> HttpResponse:
-    require_admin(request.user)
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(
-                actor=request.user, email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"]
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Invitation sent to %s.") % form.cleaned_data["email"])
-            return redirect("invitation_new")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/invitation_new.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

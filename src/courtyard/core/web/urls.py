@@ -3,6 +3,5 @@ from django.urls import path
 from courtyard.core.web import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("media/<path:name>", views.media, name="media"),
 ]

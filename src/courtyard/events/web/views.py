@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.events import calendars, selectors, services
 from courtyard.events.access import (

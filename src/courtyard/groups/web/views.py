@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.access import parse_id
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.groups import selectors, services
 from courtyard.groups.access import (
     access_group,

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core import clock
 from courtyard.core.access import parse_id
 from courtyard.core.errors import ApplicationError, NotFound, PermissionDenied
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.insights import access, selectors, services, svg
 from courtyard.insights.access import parse_period, parse_scope
 from courtyard.insights.domain import kpis, metrics, periods

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.notifications import selectors, services
 from courtyard.notifications.access import access_notification

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core import clock
 from courtyard.core.access import is_admin, parse_id
 from courtyard.core.errors import ApplicationError, NotFound
-from courtyard.core.http import AuthedRequest
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
 from courtyard.pairing import selectors, services

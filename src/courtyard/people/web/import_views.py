@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.access import require_admin
 from courtyard.core.errors import ApplicationError
-from courtyard.core.http import AuthedRequest
 from courtyard.people import importing
 from courtyard.people.domain.orgimport import FieldChange, ImportPlan, template_csv
 

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core import clock
 from courtyard.core.access import is_admin
 from courtyard.core.errors import ApplicationError
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.people import profile_blocks, selectors, services
 from courtyard.people.access import (
     access_own_profile,

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core import clock
 from courtyard.core.access import is_admin, parse_id, require_admin
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.core.pagination import cursor_checked
 from courtyard.groups.models import ReactionKind
 from courtyard.groups.selectors import visible_groups

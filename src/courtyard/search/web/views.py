@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.htmx import render_page
-from courtyard.core.http import AuthedRequest
 from courtyard.search import selectors
 
 KINDS = [("", _("Everything")), ("person", _("People")), ("group", _("Groups")), ("thread", _("Discussions")),

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courtyard.accounts.http import AuthedRequest
 from courtyard.core.access import is_admin, require_admin
 from courtyard.core.errors import ApplicationError, NotFound
-from courtyard.core.http import AuthedRequest
 from courtyard.surveys import selectors, services
 from courtyard.surveys.access import (
     access_action,

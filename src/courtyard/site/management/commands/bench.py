@@ -19,6 +19,7 @@ import math
 import platform
 import statistics
 import sys
+import threading
 import time
 import types
 from typing import Any
@@ -27,20 +28,25 @@ from urllib.parse import urlencode
 import django
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count as models_count
+from django.db.models import F, Func, Sum
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
 from courtyard.accounts.models import User
-from courtyard.core.management.commands.seed import stream
-from courtyard.groups.models import Group, Post, Thread
-from courtyard.groups.seed import post_count, seed_groups, seeded_groups, seeded_groups_delete
-from courtyard.people.models import Department, Location, Profile
-from courtyard.people.seed import seeded_profiles
+from courtyard.core import clock
+from courtyard.core.seeding import SeedContext
+from courtyard.events.models import Event, Occurrence, Rsvp
+from courtyard.events.seed import rsvp_count
+from courtyard.groups.models import Group, Thread
+from courtyard.groups.seed import post_count
+from courtyard.groups.selectors import POSTS_PER_PAGE
+from courtyard.people.models import Department, Location
 from courtyard.people.selectors import DirectoryQuery, directory_slice
+from courtyard.site.seeding import seeder, tqdm_progress
 
 SPEED_GOAL_MS = 50.0
 INTEREST_WORDS = ("climbing", "jazz", "chess", "photography", "gardening", "cooking", "sourdough", "opera")
@@ -137,8 +143,6 @@ def groups_scenarios() -> list[Scenario]:
     )
     if busy is None or thread is None:
         raise CommandError("No open group with discussions to benchmark.")
-    from courtyard.groups.selectors import POSTS_PER_PAGE
-
     last_page = max(1, math.ceil(thread.reply_count / POSTS_PER_PAGE))
     page = f"/groups/{thread.group.slug}/threads/{thread.pk}/"
     api_thread = f"/api/discussions/threads/{thread.pk}"
@@ -165,10 +169,6 @@ def groups_scenarios() -> list[Scenario]:
 
 def events_scenarios() -> list[Scenario]:
     """Events: the lists, the month, and the page of a date with about 2,000 answers (and of the busiest date)."""
-    from django.db.models import F, Func
-
-    from courtyard.events.models import Event, Occurrence
-
     public = Occurrence.objects.filter(event__visibility=Event.Visibility.ORGANIZATION, event__group__isnull=True,
                                        cancelled_at__isnull=True)
     answers = F("going_count") + F("maybe_count") + F("waitlist_count")
@@ -261,9 +261,13 @@ class Command(BaseCommand):
         if only in ("events", "all"):
             self._bench_rsvp_writes(writers=writers, rounds=max(10, requests // 4))
 
+    def _context(self, members: int, seed: int, **options: Any) -> SeedContext:
+        """What the seeders get here: the same streams as ``courtyard seed`` (same ``--seed``, same data)."""
+        return SeedContext(seed=seed, members=members, progress_bar=tqdm_progress(disable=False), options=options)
+
     def _ensure_seed(self, members: int, seed: int) -> None:
-        total = Profile.objects.count()
-        seeded = seeded_profiles().count()
+        counts = seeder("people").counts()
+        total, seeded = counts["people"], counts["seeded"]
         if seeded == members and total == seeded:
             self.stdout.write(f"Reusing the seeded organization of {members:,} people.")
             return
@@ -276,73 +280,45 @@ class Command(BaseCommand):
 
     def _ensure_groups(self, members: int, seed: int, posts: int) -> None:
         """Seeded discussions of about the wanted size are reused; otherwise they are seeded again."""
-        present = Post.objects.filter(thread__group__in=seeded_groups()).count() if seeded_groups().exists() else 0
+        groups = seeder("groups")
+        present = groups.counts()["posts"]
         if present and abs(present - posts) <= posts * 0.05:
             self.stdout.write(f"Reusing the seeded groups and their {present:,} replies.")
             return
-        started = time.perf_counter()
-        deleted = seeded_groups_delete()
-        if deleted:
-            self.stdout.write(f"Deleted {deleted:,} seeded groups ({present:,} replies).")
-        from tqdm import tqdm
-
-        with tqdm(total=posts, unit="posts", desc="Seeding groups") as bar:
-            result = seed_groups(rng=stream(seed, "groups"), members=members, posts=posts, progress=bar.update)
-        self.stdout.write(
-            f"Seeded {result.groups:,} groups, {result.threads:,} threads, {result.posts:,} replies, "
-            f"{result.reactions:,} reactions, {result.participations + result.interactions:,} activity facts "
-            f"in {time.perf_counter() - started:.0f} s (search index not rebuilt: `courtyard reindex`)."
-        )
+        ctx = self._context(members, seed, posts=posts)
+        self._write(groups.delete_seeded(ctx).headline)
+        report = groups.seed(ctx)
+        self._write(report.headline, *report.details, "  (search index not rebuilt: `courtyard reindex`)")
 
     def _ensure_search_index(self) -> None:
         """The benchmark's search scenarios need the index; it is built once and reused."""
-        from tqdm import tqdm
-
-        from courtyard.search.models import SearchDocument
-        from courtyard.search.services import search_rebuild
-
-        if SearchDocument.objects.exists():
+        search = seeder("search")
+        if search.counts()["documents"]:
             self.stdout.write("Reusing the search index.")
             return
-        started = time.perf_counter()
-        with tqdm(unit="docs", desc="Search index") as bar:
-            total = search_rebuild(progress=bar.update)
-        self.stdout.write(f"Indexed {total:,} documents in {time.perf_counter() - started:.0f} s.")
+        self._write(search.seed(SeedContext(seed=0, members=0, progress_bar=tqdm_progress(disable=False))).headline)
 
     def _ensure_events(self, members: int, seed: int) -> None:
         """Seeded events of about the wanted size (20,000 events, 500,000 answers for 100,000 members) are reused."""
-        from tqdm import tqdm
-
-        from courtyard.events.models import Rsvp
-        from courtyard.events.seed import rsvp_count, seed_events, seeded_events_delete
-
+        events = seeder("events")
         wanted = rsvp_count(members)
-        present = Rsvp.objects.count()
+        present = events.counts()["rsvps"]
         if present and abs(present - wanted) <= wanted * 0.1:
             self.stdout.write(f"Reusing the seeded events and their {present:,} answers.")
             return
-        started = time.perf_counter()
-        seeded_events_delete()
-        with tqdm(total=wanted, unit="answers", desc="Seeding events") as bar:
-            result = seed_events(rng=stream(seed, "events"), members=members, progress=bar.update)
-        self.stdout.write(
-            f"Seeded {result.events:,} events ({result.occurrences:,} dates) with {result.rsvps:,} answers and "
-            f"{result.participations + result.interactions:,} activity facts in {time.perf_counter() - started:.0f} s."
-        )
+        report = events.seed(self._context(members, seed))  # deletes an earlier seed's events first
+        self._write(report.headline, *report.details)
+
+    def _write(self, *lines: str) -> None:
+        for line in lines:
+            if line:
+                self.stdout.write(line)
 
     def _bench_rsvp_writes(self, *, writers: int, rounds: int) -> None:
         """The RSVP write path under concurrency: ``writers`` members, each with its own connection (a thread) and
         session, answer going / not going in turn on the same upcoming date with few seats, through the page's
         POST. Every answer takes the date's row lock, so this measures the queue on that lock. Afterwards the
         seats must add up and never pass the capacity."""
-        import threading
-
-        from django.db import connections
-        from django.db.models import Sum
-
-        from courtyard.core import clock
-        from courtyard.events.models import Event, Occurrence, Rsvp
-
         occurrence = (
             Occurrence.objects.filter(start_at__gt=clock.now() + dt.timedelta(days=2), cancelled_at__isnull=True,
                                       event__visibility=Event.Visibility.ORGANIZATION, event__group__isnull=True,

@@ -1,4 +1,8 @@
-"""The Huey instance lives in settings (huey.contrib.djhuey); this module names the shared periodic jobs."""
+"""The shared periodic jobs, those of no single app. The Huey instance lives in settings (huey.contrib.djhuey).
+
+This is ``site``'s ``tasks.py``, so ``run_huey`` finds it as it finds every app's (``autodiscover_modules``):
+each periodic job is registered once, in the worker, without anyone importing this module by hand.
+"""
 
 from __future__ import annotations
 

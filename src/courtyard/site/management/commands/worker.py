@@ -1,4 +1,4 @@
-"""`courtyard worker`: runs background and scheduled jobs (Huey consumer)."""
+"""`courtyard worker`: runs background and scheduled jobs (Huey consumer), every app's and ``site/tasks.py``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None, help="Worker threads (default from settings).")
 
     def handle(self, *args: Any, workers: int | None = None, **options: Any) -> None:
-        import courtyard.config.tasks  # noqa: F401 - registers the shared periodic jobs
-
+        # run_huey imports every installed app's tasks.py, site's shared periodic jobs among them.
         extra = ["--workers", str(workers)] if workers else []
         call_command("run_huey", *extra)

@@ -12,6 +12,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from courtyard.accounts.models import User
+from courtyard.people import services
+from courtyard.people.models import Profile
+
 DEMO_ADMIN_EMAIL = "admin@example.com"
 DEMO_ADMIN_PASSWORD = "courtyard-admin-demo"  # noqa: S105 - printed for the local demo only
 DEMO_MEMBER_PASSWORD = "courtyard-member-demo"  # noqa: S105
@@ -27,9 +31,6 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
 
     def handle(self, *args: Any, seed: int, no_serve: bool, host: str, port: int, **options: Any) -> None:
-        from courtyard.accounts.models import User
-        from courtyard.people.models import Profile
-
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Reusing the existing demo organization ({Profile.objects.count()} people).")
         else:
             call_command("seed", size="demo", seed=seed, password=DEMO_MEMBER_PASSWORD)
-        self._ensure_admin(User, Profile)
+        self._ensure_admin()
         member = Profile.objects.filter(is_active=True, user__is_staff=False).select_related("user").first()
         self.stdout.write(self.style.SUCCESS("\nCourtyard demo is ready."))
         self.stdout.write(f"  Open     http://{host}:{port}/")
@@ -49,9 +50,7 @@ class Command(BaseCommand):
             return
         self._serve(host, port)
 
-    def _ensure_admin(self, User: Any, Profile: Any) -> None:
-        from courtyard.people import services
-
+    def _ensure_admin(self) -> None:
         user = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
         if user is None:
             services.profile_create(

@@ -1,0 +1,28 @@
+"""The home page: it combines groups (the feed, unanswered questions) and people (newcomers, shared interests)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from courtyard.accounts.http import AuthedRequest
+from courtyard.core.htmx import render_page
+from courtyard.core.pagination import cursor_checked
+from courtyard.groups.selectors import home_feed, unanswered_questions
+from courtyard.people.selectors import home_overview
+
+
+@login_required
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    """The home page: the feed from the member's groups and the people they follow, questions waiting for an
+    answer, newcomers and people with shared interests. With ?cursor=, the next page of the feed (htmx)."""
+    cursor = request.GET.get("cursor") or None
+    with cursor_checked():
+        feed = home_feed(request.user, cursor=cursor)
+    if cursor:
+        return render_page(request, "site/home.html", "site/_feed_items.html", {"feed": feed, "more_only": True})
+    context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user)}
+    return render(request, "site/home.html", context)
