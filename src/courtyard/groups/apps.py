@@ -9,6 +9,8 @@ class GroupsConfig(AppConfig):
     verbose_name = "Groups and discussions"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules read models, which exist only once the app registry is
+        # ready.
         from courtyard.core.uploads import upload_checker_register  # noqa: PLC0415 - app registry must be ready
         from courtyard.groups import search  # noqa: PLC0415 - same
         from courtyard.groups.access import can_view_cover  # noqa: PLC0415 - same
