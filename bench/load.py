@@ -31,16 +31,18 @@ PORT = 8765
 
 def main_page_urls() -> tuple[list[str], str]:
     """The URLs of the mix, and a session cookie of a seeded member (stored where the server reads it)."""
-    import django
+    # This script drives a server and only reads the database here, so Django is set up here, and models can
+    # only be imported after django.setup().
+    import django  # noqa: PLC0415 - only this step needs Django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "courtyard.config.settings")
     django.setup()
-    from django.conf import settings
-    from django.test import Client
+    from django.conf import settings  # noqa: PLC0415 - after django.setup()
+    from django.test import Client  # noqa: PLC0415 - after django.setup()
 
-    from courtyard.groups.models import Group, Thread
-    from courtyard.people.models import Profile
-    from courtyard.people.seed import seeded_profiles
+    from courtyard.groups.models import Group, Thread  # noqa: PLC0415 - after django.setup()
+    from courtyard.people.models import Profile  # noqa: PLC0415 - after django.setup()
+    from courtyard.people.seed import seeded_profiles  # noqa: PLC0415 - after django.setup()
 
     if seeded_profiles().count() < 1000:
         sys.exit("Seed the large organization first: `courtyard bench` (see bench/README.md).")
@@ -75,9 +77,9 @@ def main_page_urls() -> tuple[list[str], str]:
 def events_urls() -> list[str]:
     """The events list and the busiest public event page, once the events capability has seeded events."""
     try:
-        from django.urls import reverse
+        from django.urls import reverse  # noqa: PLC0415 - after django.setup() in main_page_urls
 
-        from courtyard.events.models import Event  # type: ignore[attr-defined]
+        from courtyard.events.models import Event  # type: ignore[attr-defined]  # noqa: PLC0415 - idem
     except ImportError:
         return []
     event = Event.objects.order_by("pk").first()

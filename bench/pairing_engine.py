@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+import rustworkx as rx
+from scipy import sparse
+from scipy.optimize import linprog
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -34,6 +37,7 @@ from courtyard.pairing.domain import (
     teams_form,
 )
 from courtyard.pairing.domain.coffee import REPEAT_PENALTY, SCALE, _left, _Solver, group_sizes
+from courtyard.pairing.domain.mentorship import solve_weights
 from courtyard.pairing.domain.scoring import CoffeeData, mentorship_matrix
 from courtyard.pairing.domain.types import (
     CoffeeResult,
@@ -193,8 +197,6 @@ def exact_optimum(
     people: list[Person], history: dict[frozenset[int], int], rules: CoffeeRules
 ) -> tuple[float, float]:
     """The optimum total score of pairs over the complete graph (rustworkx blossom), and its time."""
-    import rustworkx as rx
-
     ordered = sorted(people, key=lambda p: p.id)
     data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
     t = time.perf_counter()
@@ -446,8 +448,6 @@ def trio_optimum(
 ) -> tuple[float, float]:
     """Exact optimum of an odd round, independently of the engine: every allowed trio, with
     rustworkx's blossom on everyone else (complete graph), ranked by (placed, weight)."""
-    import rustworkx as rx
-
     ordered = sorted(people, key=lambda p: p.id)
     data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
     t = time.perf_counter()
@@ -489,8 +489,6 @@ def odd_bound(people: list[Person], history: dict[frozenset[int], int], rules: C
     """An upper bound for an odd round: the trio's pairs other than the third's form, with the rest,
     a maximum-cardinality matching of everyone, which weighs at most the best such matching; the third
     adds at most their two best pairs."""
-    import rustworkx as rx
-
     ordered = sorted(people, key=lambda p: p.id)
     data = CoffeeData(ordered, history=history, rules=rules, weights=CoffeeWeights())
     n = data.n
@@ -607,11 +605,6 @@ def lp_optimum(
 ) -> tuple[float, float]:
     """Independent exact optimum: the transportation LP solved by HiGHS (its constraint matrix is
     totally unimodular, so the LP optimum is the integer optimum)."""
-    from scipy import sparse
-    from scipy.optimize import linprog
-
-    from courtyard.pairing.domain.mentorship import solve_weights
-
     t = time.perf_counter()
     score, allowed = mentorship_matrix(
         mentees, mentors, managers=managers, rules=MentorshipRules(), weights=MentorshipWeights()

@@ -27,6 +27,7 @@ MODELS = "Models do not reach up into services, views or the API"
 STACK = "The app stack: an app imports only the apps below it"
 ROOMS = "The rooms of an app: web and api, services, notify, selectors, access, models, domain"
 CORE = "core imports no Courtyard app"
+SEARCH = "Search imports none of the apps it finds things in: they register providers with it"
 
 
 def _python_only(directory: str, names: list[str]) -> set[str]:
@@ -69,7 +70,7 @@ def plant(tree: Path, module: str, line: str) -> None:
 
 
 def test_the_checked_contracts_are_the_ones_this_test_plants_against():
-    assert {DOMAIN, MODELS, STACK, ROOMS, CORE} <= CONTRACTS
+    assert {DOMAIN, MODELS, STACK, ROOMS, CORE, SEARCH} <= CONTRACTS
 
 
 def test_the_code_as_it_is_keeps_every_contract(tree):
@@ -85,8 +86,11 @@ def test_the_code_as_it_is_keeps_every_contract(tree):
     ("courtyard.groups.models", "from courtyard.groups import services", {MODELS, ROOMS}),
     # A low app imports a high one: people is below insights.
     ("courtyard.people.models", "from courtyard.insights.domain import metrics", {STACK}),
-    # core is at the bottom of the stack.
+    # core is at the bottom of the stack, and imports no Courtyard app.
     ("courtyard.core.clock", "from courtyard.accounts import models", {STACK, CORE}),
+    # Search imports no app it finds things in: they register providers (search is below people).
+    ("courtyard.search.registry", "from courtyard.groups import models", {STACK, SEARCH}),
+    ("courtyard.search.selectors", "from courtyard.people.selectors import directory_slice", {STACK, SEARCH}),
     # pairing and surveys are independent siblings.
     ("courtyard.pairing.selectors", "from courtyard.surveys import selectors", {STACK}),
     # Within an app, selectors are below services.

@@ -8,34 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from courtyard.people.domain import directory as d
-
-
-def test_normalize_text_drops_accents_and_case():
-    assert d.normalize_text("José Núñez ZOË ﬁle") == "jose nunez zoe file"
-    assert d.normalize_text("") == ""
-    assert d.normalize_text(None) == ""  # type: ignore[arg-type]
-
-
-def test_search_tokens_keep_words_only_and_cap_their_number():
-    assert d.search_tokens('  "Rock"  AND  climbing* -x ') == ["rock", "and", "climbing", "x"]
-    assert d.search_tokens("'); DROP TABLE people;--") == ["drop", "table", "people"]
-    assert len(d.search_tokens(" ".join(f"w{i}" for i in range(20)))) == d.MAX_QUERY_TOKENS
-
-
-def test_match_expressions_quote_every_token_as_a_prefix():
-    assert d.fts5_match_expression(["clim", "jose"]) == '"clim"* AND "jose"*'
-    assert d.tsquery_expression(["clim", "jose"]) == "clim:* & jose:*"
-
-
-@given(st.text(max_size=200))
-def test_tokens_are_always_safe_for_the_match_syntax(text):
-    for token in d.search_tokens(text):
-        assert token
-        assert '"' not in token
-        assert "*" not in token
-        assert ":" not in token
-        assert "&" not in token
-        assert " " not in token
+from courtyard.search.domain.text import normalize_text
 
 
 def test_search_document_includes_short_fields_but_not_the_bio():
@@ -94,7 +67,7 @@ def test_slugify_tag():
 @given(st.lists(st.text(max_size=30), max_size=40))
 def test_split_tag_names_never_returns_case_or_accent_duplicates(items):
     names = d.split_tag_names(items)
-    keys = [d.normalize_text(n) for n in names]
+    keys = [normalize_text(n) for n in names]
     assert len(keys) == len(set(keys))
     assert all(n and n == " ".join(n.split()) and len(n) <= 60 for n in names)
     assert len(names) <= 30

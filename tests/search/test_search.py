@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from courtyard.groups import services
-from courtyard.search.domain.snippets import snippet
+from courtyard.search import selectors
+from courtyard.search.domain.snippets import plain_text, snippet
 from courtyard.search.models import SearchDocument
 from courtyard.search.selectors import search
 from tests.api.conftest import api_for
@@ -126,8 +127,6 @@ def test_snippet_marks_words_and_escapes_html():
 
 
 def test_snippets_show_words_not_markdown():
-    from courtyard.search.domain.snippets import plain_text
-
     assert plain_text("Welcome to **Python Guild**! See [the docs](https://x.example) and `uv`.") == (
         "Welcome to Python Guild! See the docs and uv."
     )
@@ -135,8 +134,6 @@ def test_snippets_show_words_not_markdown():
 
 
 def test_very_common_words_list_newest_first(talk, member, organizer, monkeypatch):
-    from courtyard.search import selectors
-
     public, _secret = talk
     services.post_create(actor=organizer.user, thread=public, body="Newest sourdough word")
     monkeypatch.setattr(selectors, "RANK_MAX_MATCHES", 1)
@@ -147,8 +144,6 @@ def test_very_common_words_list_newest_first(talk, member, organizer, monkeypatc
 
 
 def test_counts_stop_at_a_cap(talk, member, monkeypatch):
-    from courtyard.search import selectors
-
     monkeypatch.setattr(selectors, "COUNT_CAP", 1)
     result = search(member.user, "sourdough")
     assert result["capped"] is True

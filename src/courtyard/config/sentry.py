@@ -9,10 +9,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def sentry_init(dsn: str, **overrides: Any) -> None:
+    # Imported here, not at the top: sentry-sdk is an optional extra, needed only once SENTRY_DSN is set.
     try:
-        import sentry_sdk
-        from sentry_sdk.integrations.django import DjangoIntegration
-        from sentry_sdk.integrations.huey import HueyIntegration
+        import sentry_sdk  # noqa: PLC0415 - optional dependency
+        from sentry_sdk.integrations.django import DjangoIntegration  # noqa: PLC0415 - optional dependency
+        from sentry_sdk.integrations.huey import HueyIntegration  # noqa: PLC0415 - optional dependency
     except ImportError as exc:
         raise ImproperlyConfigured(
             "SENTRY_DSN is set but the Sentry SDK is not installed: pip install 'courtyard[sentry]'"

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -169,8 +170,6 @@ class ResilientRedisCache(RedisCache):
 
     # -- plumbing --------------------------------------------------------------------------------
     def _redis_errors(self) -> tuple[type[BaseException], ...]:
-        import redis
-
         return (redis.exceptions.RedisError, OSError)
 
     def _cap(self, timeout: Any) -> Any:

@@ -36,6 +36,8 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from courtyard.core.models import ScheduledRun
+
 REQUESTS = Counter(
     "courtyard_http_requests", "HTTP requests answered, by method, URL pattern and status.",
     ["method", "route", "status"],
@@ -77,8 +79,6 @@ class JobsCollector(Collector):
     """Read at each scrape from the queue and the database, so the figures are the installation's."""
 
     def collect(self) -> Iterator[Any]:
-        from courtyard.core.models import ScheduledRun
-
         queued = GaugeMetricFamily("courtyard_jobs_queued", "Jobs waiting in the queue for a worker.")
         queued.add_metric([], HUEY.pending_count())
         yield queued

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -72,9 +74,6 @@ class PrivatePagesMiddleware:
 
     @staticmethod
     def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
-        from django.conf import settings
-        from django.db import DatabaseError
-
         if "HTTP_AUTHORIZATION" in request.META:
             return True  # an API token: the answer is that member's
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -24,10 +25,6 @@ def is_outage(exc: BaseException | None) -> bool:
     """A service that does not answer (connection refused, lost, timed out), rather than a bug."""
     if isinstance(exc, (OperationalError, InterfaceError)):
         return True
-    try:
-        import redis
-    except ImportError:  # pragma: no cover - redis is a dependency
-        return False
     return isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError)
 
 

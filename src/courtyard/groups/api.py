@@ -21,6 +21,7 @@ from courtyard.groups.access import (
 )
 from courtyard.groups.domain import rules
 from courtyard.groups.models import Group, Membership, Post, ReactionKind, Resource, Thread
+from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
 
 router = Router()
@@ -448,8 +449,6 @@ def thread_create(request: ApiRequest, slug: str, payload: ThreadIn) -> Status:
 
 @discussions_router.get("/threads/{thread_id}", response=ThreadDetailOut, summary="A discussion with a page of replies")
 def thread_detail(request: ApiRequest, thread_id: int, page: int = Query(1, ge=1, le=10_000)) -> dict[str, Any]:
-    from courtyard.people.access import actor_profile
-
     thread, _current = access_thread(request.auth, thread_id)
     detail = selectors.thread_detail(thread, actor_profile_id=actor_profile(request.auth).pk, page_number=page,
                                      can_moderate=False)
@@ -517,8 +516,6 @@ def reply_delete(request: ApiRequest, reply_id: int) -> dict[str, bool]:
 
 @discussions_router.post("/reactions", response=DiscussionReactionResult, summary="Add or take back a reaction")
 def reaction_toggle(request: ApiRequest, payload: DiscussionReactionIn) -> dict[str, Any]:
-    from courtyard.people.access import actor_profile
-
     if (payload.thread_id is None) == (payload.reply_id is None):
         raise ApplicationError("Give either thread_id or reply_id.", code="one_target")
     kind = ReactionKind.objects.filter(pk=payload.kind_id, is_active=True).first()

@@ -9,20 +9,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
-from courtyard.groups.access import readers_among
+from courtyard.groups.access import access_group, access_post, access_thread, readers_among
 from courtyard.groups.models import Group, Membership, Post, Thread
+from courtyard.notifications.services import notification_send, notifications_send_bulk
+from courtyard.notifications.targets import register, through
 from courtyard.people.models import Profile
 
 
 def _send(**kwargs: Any) -> None:
-    from courtyard.notifications.services import notification_send
-
     notification_send(**kwargs)
 
 
 def _send_many(**kwargs: Any) -> None:
-    from courtyard.notifications.services import notifications_send_bulk
-
     notifications_send_bulk(**kwargs)
 
 
@@ -97,9 +95,6 @@ def answer_accepted(*, thread: Thread, post: Post, actor: User) -> None:
 def register_notification_targets() -> None:
     """What groups' notifications are about, and who may read it: the same doors as the pages (a private
     group's threads and replies for its members only; the group itself also for those invited)."""
-    from courtyard.groups.access import access_group, access_post, access_thread
-    from courtyard.notifications.targets import register, through
-
     register("thread", through(access_thread))
     register("post", through(access_post))
     register("group", through(access_group))

@@ -47,6 +47,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from courtyard.accounts.models import User
+from courtyard.core import clock
 from courtyard.core.models import Interaction, Participation
 from courtyard.core.seeding import SeedContext, SeedReport
 from courtyard.groups.domain.rules import default_read_access, is_listed, slug_candidate
@@ -55,6 +56,7 @@ from courtyard.groups.services import reaction_kinds_ensure_defaults, render_bod
 from courtyard.people.models import Profile, Tag, Team
 from courtyard.people.seed import COMPANY, SEED_EMAIL_DOMAIN, seeded_profiles
 from courtyard.people.services import PATH_SEPARATOR
+from courtyard.search.models import SearchDocument
 
 Progress = Callable[[int], Any]
 
@@ -1129,8 +1131,6 @@ def seeded_groups_delete() -> int:
     """Remove seeded groups with everything in them, and whatever else seeded members wrote or did in
     groups, so that deleting seeded people afterwards meets no protected reference. Plain SQL deletes in
     dependency order: a million replies are not loaded into memory to be deleted one by one."""
-    from courtyard.search.models import SearchDocument
-
     group_ids = list(seeded_groups().values_list("pk", flat=True))
     people = seeded_profiles().values("pk")
     with transaction.atomic():
@@ -1181,8 +1181,6 @@ def seed_groups(
     ``posts`` (replies) defaults to the size's share (~2,000 for the demo, 1,000,000 for 100,000 members);
     ``progress(n)`` is called after each batch of ``n`` replies.
     """
-    from courtyard.core import clock
-
     today = today or clock.now().date()
     end = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
     start = end - dt.timedelta(days=WINDOW_DAYS)

@@ -11,8 +11,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from courtyard.accounts.models import User
-from courtyard.core.access import is_admin
+from courtyard.core.access import is_admin, parse_id
 from courtyard.core.domain import cursors
+from courtyard.core.errors import NotFound
+from courtyard.core.models import Participation
 from courtyard.groups.models import (
     Group,
     Membership,
@@ -24,6 +26,7 @@ from courtyard.groups.models import (
     Thread,
 )
 from courtyard.people.models import Profile, Tag
+from courtyard.people.selectors import followed_ids
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
@@ -218,9 +221,6 @@ def revisions_of(thread: Thread | None = None, post: Post | None = None) -> list
 
 
 def membership_in(group: Group, membership_id: object) -> Membership:
-    from courtyard.core.access import parse_id
-    from courtyard.core.errors import NotFound
-
     membership = Membership.objects.select_related("group", "profile").filter(group=group, pk=parse_id(membership_id)).first()
     if membership is None:
         raise NotFound("No such member.")
@@ -297,9 +297,6 @@ def _feed_facts(actor: User, me: int, position: tuple[Any, int] | None, limit: i
     """The newest feed facts: one index probe per group of the member's (each stops after ``limit`` rows),
     one for the people they follow, merged. A single filtered scan of the time index read 140,000 facts to
     fill a page for a member of two quiet groups (270 ms on the large organization)."""
-    from courtyard.core.models import Participation
-    from courtyard.people.selectors import followed_ids
-
     my_groups = list(
         Membership.objects.filter(profile_id=me, status=Membership.Status.ACTIVE, muted=False)
         .order_by("group_id").values_list("group_id", flat=True)

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from courtyard.core import clock
 from courtyard.core.activity import interaction_record, participation_record
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
+from courtyard.core.images import image_to_jpeg
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
 from courtyard.core.validation import clean_text
@@ -34,15 +36,11 @@ from courtyard.groups.models import (
     Revision,
     Thread,
 )
+from courtyard.groups.search import search_thread_retitle, search_thread_set_visible
 from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile, Tag
 from courtyard.people.services import tags_resolve
-from courtyard.search.services import (
-    search_index,
-    search_thread_retitle,
-    search_thread_set_visible,
-    search_unindex,
-)
+from courtyard.search.services import search_index, search_unindex
 
 POST_LIMITS = ((8, 60), (60, 3600))  # per member: 8 a minute, 60 an hour
 RESOURCE_MAX_BYTES = 10 * 1024 * 1024
@@ -71,8 +69,6 @@ def mentioned_profiles(text: str) -> list[Profile]:
     handles = rules.mention_handles(text)
     if not handles:
         return []
-    from django.db.models import Q
-
     query = Q()
     for handle in handles:
         query |= Q(user__email__istartswith=handle + "@")
@@ -201,10 +197,6 @@ COVER_SIZE = (1200, 400)
 @transaction.atomic
 def group_cover_set(*, actor: User, group: Group, upload: UploadedFile | None) -> Group:
     """Set the group's cover picture (cropped to 3:1, re-encoded) or, with no upload, remove it."""
-    from django.core.files.base import ContentFile
-
-    from courtyard.core.images import image_to_jpeg
-
     check(rules.can_manage(standing(actor, group)), _("Only the group's organizers can change it."))
     old = str(group.cover.name) if group.cover else ""
     storage = group.cover.storage

@@ -8,4 +8,4 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the send job with mail/scheduling.py, in web processes as in workers.
-        from courtyard.mail import tasks  # noqa: F401
+        from courtyard.mail import tasks  # noqa: F401, PLC0415 - app registry must be ready (tasks read models)

@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from courtyard.notifications import emailing
+        # Late: emailing reads models, which exist only once the app registry is ready.
+        from courtyard.notifications import emailing  # noqa: PLC0415 - app registry must be ready
 
         emailing.register()

@@ -1,5 +1,5 @@
-"""Notifications as a source of email (courtyard.mail): queue the "email now" kinds, and answer what a queued
-notice says when its email is sent.
+"""Notifications as a source of email (courtyard.mail): answer what a queued notice says when its email is
+sent, which kinds exist, and how to stop emailing one. (Queueing the "email now" notices is in services.)
 
 mail is below notifications in the stack and never imports it; this module registers the notifications app
 with mail's source registry from ``NotificationsConfig.ready()``.
@@ -9,27 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
-from courtyard.mail import services as mail_services
 from courtyard.mail import sources
 from courtyard.mail.domain.items import MailItem
 from courtyard.notifications.domain.kinds import APP, BY_KEY, EMAIL, KINDS, channel
 from courtyard.notifications.models import Notification, Preference
+from courtyard.notifications.services import EMAIL_SOURCE, preferences_set
 from courtyard.notifications.targets import readable_keys
-
-SOURCE = "notification"
-
-
-def email_queue_after_commit(notifications: Sequence[Notification]) -> None:
-    """Once the notices are committed, add them to their recipients' next email (mail batches them)."""
-    if not notifications:
-        return
-    kind = notifications[0].kind
-    entries = [(n.recipient_id, n.pk) for n in notifications]
-    transaction.on_commit(lambda: mail_services.email_queue(source=SOURCE, kind=kind, entries=entries))
 
 
 def load(user: User, ids: Sequence[int]) -> list[MailItem]:
@@ -58,12 +46,10 @@ def kinds() -> dict[str, str]:
 
 def unsubscribe(user: User, kind: str) -> None:
     """Stop emailing this kind: it stays in the app. A kind not emailed now is left as the member set it."""
-    from courtyard.notifications.services import preferences_set  # services imports this module
-
     overrides = dict(Preference.objects.filter(user=user, kind=kind).values_list("kind", "channel"))
     if channel(kind, overrides) == EMAIL:
         preferences_set(actor=user, choices={kind: APP})
 
 
 def register() -> None:
-    sources.register(SOURCE, load=load, kinds=kinds, unsubscribe=unsubscribe)
+    sources.register(EMAIL_SOURCE, load=load, kinds=kinds, unsubscribe=unsubscribe)

@@ -14,7 +14,7 @@ and courtyard.mail, which batches notices arriving close together into one email
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
+from courtyard.mail import services as mail_services
 from courtyard.notifications.caching import unread_cache_key
 from courtyard.notifications.domain.kinds import (
     BY_KEY,
@@ -35,11 +36,11 @@ from courtyard.notifications.domain.kinds import (
     is_known,
     is_local_path,
 )
-from courtyard.notifications.emailing import email_queue_after_commit
 from courtyard.notifications.models import Notification, Preference
 from courtyard.notifications.targets import readers_of, require_registered
 
 DEDUP_WINDOW = dt.timedelta(minutes=10)
+EMAIL_SOURCE = "notification"  # the name notifications.emailing registers with mail's sources
 TEXT_LENGTH = 300
 URL_LENGTH = 500
 
@@ -125,6 +126,16 @@ def notifications_send_bulk(
     _invalidate(wanted)
     email_queue_after_commit([n for n in made if channels[n.recipient_id] == EMAIL])
     return made
+
+
+def email_queue_after_commit(notifications: Sequence[Notification]) -> None:
+    """Once the notices are committed, add them to their recipients' next email (mail batches them; what the
+    email says is read back through notifications.emailing when it is sent)."""
+    if not notifications:
+        return
+    kind = notifications[0].kind
+    entries = [(n.recipient_id, n.pk) for n in notifications]
+    transaction.on_commit(lambda: mail_services.email_queue(source=EMAIL_SOURCE, kind=kind, entries=entries))
 
 
 @transaction.atomic

@@ -29,11 +29,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from courtyard.accounts.models import User
+from courtyard.core import clock
 from courtyard.core.seeding import SeedContext, SeedReport
-from courtyard.people.domain.directory import build_search_document, normalize_text, slugify_tag
+from courtyard.people.domain.directory import build_search_document, slugify_tag
 from courtyard.people.models import Department, Location, Profile, Tag, Team
 from courtyard.people.selectors import directory_options_invalidate
 from courtyard.people.services import PATH_SEPARATOR, department_ensure_path, location_ensure, tags_resolve
+from courtyard.search.domain.text import normalize_text
 
 # Seeded members have addresses at this (reserved, undeliverable) domain: that is how `--force`
 # and the benchmark recognize them without touching anyone else.
@@ -832,8 +834,6 @@ def seed_people(
     ``password_hash`` (from ``make_password``, computed once) is given to everyone; without it
     passwords are unusable. ``progress(n)`` is called after each batch of ``n`` people.
     """
-    from courtyard.core import clock
-
     total = seed_size(size)
     today = today or clock.now().date()
     locations: dict[str, Location] = {}

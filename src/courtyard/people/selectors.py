@@ -11,9 +11,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from courtyard.core import clock
-from courtyard.people.domain.directory import newcomer_since, normalize_text
+from courtyard.people.domain.directory import newcomer_since
 from courtyard.people.models import Department, Follow, Location, Profile, Tag, Team
-from courtyard.people.search import profiles_matching, profiles_ranked
+from courtyard.search.backend import FullTextIndex, fulltext_filter
+from courtyard.search.domain.text import normalize_text, search_tokens
 
 SORTS = ("relevance", "name", "newest", "department")
 OPTIONS_CACHE_SECONDS = 300
@@ -22,6 +23,11 @@ OPTIONS_CACHE_SECONDS = 300
 # this, ranks are mostly ties anyway, so directory pages order them by name (the count they run
 # first decides; no extra query). bench/README.md has the figures.
 RELEVANCE_MAX_MATCHES = 5_000
+# Profiles are searched on ``Profile.search_document``, indexed by the database itself. SQLite: an FTS5 table
+# kept in sync by triggers (migration 0002). PostgreSQL: a stored generated ``search_vector`` column
+# (``to_tsvector('simple', search_document)``, not a model field) with a GIN index (migration 0003), so
+# ranking reads the stored vector instead of re-parsing every matching document.
+PROFILES = FullTextIndex(table="people_profile", fts_table="people_profile_fts", vector_column="search_vector")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +105,27 @@ def directory_queryset(query: DirectoryQuery, *, rank: bool = True) -> QuerySet[
     elif not ranked:
         profiles = profiles.order_by("full_name", "id")
     return profiles
+
+
+def profiles_matching(queryset: QuerySet[Profile], query: str, *, rank: bool) -> QuerySet[Profile]:
+    """Narrow ``queryset`` to profiles matching the words of ``query``; ordered by relevance if ``rank``."""
+    tokens = search_tokens(query)
+    if not tokens:
+        return queryset
+    queryset = fulltext_filter(queryset, tokens, index=PROFILES)
+    return profiles_ranked(queryset, query) if rank else queryset
+
+
+def profiles_ranked(queryset: QuerySet[Profile], query: str) -> QuerySet[Profile]:
+    """Order profiles already narrowed by ``profiles_matching`` by relevance to ``query``, then by name.
+
+    The rank is computed for every matching row, so its cost grows with the number of matches.
+    """
+    tokens = search_tokens(query)
+    if not tokens:
+        return queryset
+    return fulltext_filter(queryset, tokens, index=PROFILES, rank_as="search_rank", already_matched=True,
+                           order_by=["-search_rank", "full_name", "id"])
 
 
 def hides(field: str) -> Q:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import Invitation, User
-from courtyard.accounts.services import INVITATION_DAYS, token_hash
+from courtyard.accounts.services import INVITATION_DAYS, access_end_for_deactivated, token_hash
 from courtyard.core import clock
 from courtyard.core.access import is_admin, require_admin
 from courtyard.core.activity import participation_record
@@ -312,8 +312,6 @@ def deactivation_hook_register(name: str, hook: DeactivationHook) -> None:
 def members_deactivated(*, profile_ids: Sequence[int]) -> None:
     """Everything a deactivation ends besides the flag: every session and API token (so that a reactivation does
     not revive them), then what other apps registered (seats at events still to come)."""
-    from courtyard.accounts.services import access_end_for_deactivated
-
     ids = list(profile_ids)
     if not ids:
         return

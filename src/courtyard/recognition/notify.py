@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.notifications.services import notifications_send_bulk
+from courtyard.notifications.targets import recipient_only, register, through
+from courtyard.recognition.access import access_kudos
 from courtyard.recognition.models import Celebration, Kudos
 
 
 def _send_many(**kwargs: Any) -> None:
-    from courtyard.notifications.services import notifications_send_bulk
-
     notifications_send_bulk(**kwargs)
 
 
@@ -69,9 +70,6 @@ def badge_awarded(*, user: User, badge_name: str, actor: User | None, profile_id
 def register_notification_targets() -> None:
     """What recognition's notifications are about: a kudos (private ones for the sender and those thanked
     only), or news about the recipient themselves (a celebration, a badge)."""
-    from courtyard.notifications.targets import recipient_only, register, through
-    from courtyard.recognition.access import access_kudos
-
     register("kudos", through(access_kudos))
     register("celebration", recipient_only)
     register("badge", recipient_only)

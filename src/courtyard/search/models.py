@@ -4,10 +4,11 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    """One searchable thing (a group, a discussion, a reply, a library item), indexed by the database.
+    """One searchable thing (a group, a discussion, a reply, a library item, an event), indexed by the database.
 
-    ``group_id`` decides who may find it: the readers of that group. Services keep the index current;
-    ``courtyard reindex`` rebuilds it. Matching runs on ``search_text`` (normalized); SQLite keeps an FTS5
+    ``object_type`` names the provider that describes it (``courtyard.search.registry``); the provider's
+    ``readable`` rule decides who may find it, from ``group_id`` (the readers of that group). The apps' services
+    keep the index current; ``courtyard reindex`` rebuilds it. Matching runs on ``search_text`` (normalized); SQLite keeps an FTS5
     table over it, PostgreSQL a stored tsvector column with a GIN index (migration 0002).
     """
 

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.core.access import is_admin
+from courtyard.notifications.services import notifications_send_bulk
+from courtyard.notifications.targets import register, through
+from courtyard.surveys.access import access_action, access_idea, access_survey
 from courtyard.surveys.models import Action, Idea, IdeaVote, Recipient, Survey
 
 
 def _send_many(**kwargs: Any) -> None:
-    from courtyard.notifications.services import notifications_send_bulk
-
     notifications_send_bulk(**kwargs)
 
 
@@ -81,8 +83,6 @@ def action_published(*, action: Action, actor: User) -> None:
 def survey_readers(survey_id: int | None, users: Sequence[User]) -> set[int]:
     """access_survey for many members in two queries (a survey opens to thousands at once): admins read any
     survey, others one they were asked once it is no longer a draft."""
-    from courtyard.core.access import is_admin
-
     survey = Survey.objects.filter(pk=survey_id).first() if survey_id is not None else None
     if survey is None:
         return set()
@@ -95,9 +95,6 @@ def survey_readers(survey_id: int | None, users: Sequence[User]) -> set[int]:
 
 def register_notification_targets() -> None:
     """What Voice's notifications are about: a survey (for those asked), an idea, a "we did" update."""
-    from courtyard.notifications.targets import register, through
-    from courtyard.surveys.access import access_action, access_idea, access_survey
-
     register("survey", through(access_survey), readers=survey_readers)
     register("idea", through(access_idea))
     register("action", through(access_action))

@@ -22,6 +22,7 @@ from courtyard.accounts.models import User
 from courtyard.core.access import is_admin
 from courtyard.core.domain.anonymity import effective_minimum, pooled_share
 from courtyard.core.domain.anonymity import results_released as released
+from courtyard.groups.models import Group
 from courtyard.people.models import Department, Location, Profile
 from courtyard.people.selectors import directory_filter_options
 from courtyard.surveys.caching import HOME_ACTIONS_KEY, results_key
@@ -571,8 +572,6 @@ def question_bank(*, include_retired: bool = False) -> list[Question]:
 
 
 def audience_choices() -> dict[str, Any]:
-    from courtyard.groups.models import Group
-
     return {
         "departments": list(Department.objects.values_list("id", "path").order_by("path")),
         "locations": list(Location.objects.values_list("id", "name").order_by("name")),

@@ -32,8 +32,11 @@ from courtyard.core.errors import ApplicationError, Conflict, PermissionDenied
 from courtyard.core.markdown import render_markdown
 from courtyard.core.ratelimit import ratelimit_check
 from courtyard.core.validation import clean_text
+from courtyard.groups.models import Group
+from courtyard.groups.selectors import active_member_ids
 from courtyard.people.access import actor_profile
 from courtyard.people.models import Department, Location, Profile
+from courtyard.people.selectors import department_subtree_ids
 from courtyard.surveys import notify
 from courtyard.surveys.access import check_can_answer
 from courtyard.surveys.caching import home_actions_invalidate, results_key
@@ -155,8 +158,6 @@ def _audience_ids(values: Iterable[int] | None) -> list[int]:
 
 
 def _check_audience(audience: str, departments: list[int], locations: list[int], groups: list[int]) -> None:
-    from courtyard.groups.models import Group
-
     if audience not in Audience.values:
         raise ApplicationError(_("Choose who the survey is for."), code="invalid_choice")
     chosen = {Audience.DEPARTMENTS: departments, Audience.LOCATIONS: locations, Audience.GROUPS: groups}
@@ -178,9 +179,6 @@ def _set_audience(target: Survey | PulseSeries, departments: list[int], location
 
 def audience_profiles(target: Survey | PulseSeries, *, today: dt.date | None = None) -> QuerySet[Profile]:
     """The active members a survey (or a pulse's rounds) is for, right now."""
-    from courtyard.groups.selectors import active_member_ids
-    from courtyard.people.selectors import department_subtree_ids
-
     people = Profile.objects.filter(is_active=True, user__is_active=True)
     if target.audience == Audience.DEPARTMENTS:
         ids: set[int] = set()

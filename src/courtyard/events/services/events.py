@@ -30,7 +30,7 @@ from courtyard.events.services.seats import _promote
 from courtyard.groups.models import Group
 from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
-from courtyard.search.services import search_index, search_unindex
+from courtyard.search.services import search_sync
 
 HORIZON_DAYS = 180  # open-ended series exist this far ahead; a daily job moves the horizon
 MAX_DURATION = dt.timedelta(days=14)
@@ -322,12 +322,8 @@ def _set_hosts(event: Event, hosts: Sequence[Profile], actor: User) -> list[Prof
 
 
 def _search(event: Event) -> None:
-    # Only organization-wide events are searchable: the index decides by group readers, and "members only"
-    # of an open group is narrower than that (they stay findable in the events list, for members).
-    if event.visibility == Event.Visibility.ORGANIZATION:
-        search_index("event", event)
-    else:
-        search_unindex("event", event.pk)
+    # Only organization-wide events are searchable (events/search.py says why): in, or out of, the index.
+    search_sync("event", event)
 
 
 @transaction.atomic

@@ -1,34 +1,14 @@
-"""Pure rules of the directory: what is searchable, who counts as a newcomer, what others may see."""
+"""Pure rules of the directory: what is searchable, who counts as a newcomer, what others may see.
+
+How text is folded and matched (shared with the global search) is ``courtyard.search.domain.text``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-TOKEN_RE = re.compile(r"\w+", re.UNICODE)
-MAX_QUERY_TOKENS = 8
-
-
-def normalize_text(text: str) -> str:
-    """Lower case without accents, so that "José" is found by "jose"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def search_tokens(query: str) -> list[str]:
-    """The words of a free-text query, normalized; punctuation and operators are dropped."""
-    return TOKEN_RE.findall(normalize_text(query))[:MAX_QUERY_TOKENS]
-
-
-def fts5_match_expression(tokens: Sequence[str]) -> str:
-    """Every word must match, each as a prefix ("clim" finds "climbing")."""
-    return " AND ".join(f'"{token}"*' for token in tokens)
-
-
-def tsquery_expression(tokens: Sequence[str]) -> str:
-    return " & ".join(f"{token}:*" for token in tokens)
+from courtyard.search.domain.text import normalize_text
 
 
 def build_search_document(

@@ -9,7 +9,9 @@ SEARCHABLE_HIDDEN = ("location", "languages", "ask_me_about")
 
 
 def rebuild(apps, schema_editor):
-    from courtyard.people.domain.directory import build_search_document
+    # Imported when the migration runs, not when it is loaded: every `migrate` loads all migrations, and only
+    # this one's run should depend on today's application code (a pure function; models come from `apps`).
+    from courtyard.people.domain.directory import build_search_document  # noqa: PLC0415 - only when it runs
 
     Profile = apps.get_model("people", "Profile")
     for profile in (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from courtyard.accounts.models import User
+from courtyard.core.errors import ApplicationError
 from courtyard.core.web.forms import CleanForm
 from courtyard.groups.models import Group
 from courtyard.groups.selectors import readable_group_ids
@@ -169,8 +170,6 @@ class PersonForm(CleanForm):
     note = forms.CharField(label=_("Why"), max_length=300, required=False)
 
     def person(self) -> Profile:
-        from courtyard.core.errors import ApplicationError
-
         profile = Profile.objects.select_related("user").filter(user__email__iexact=self.cleaned_data["email"]).first()
         if profile is None:
             raise ApplicationError(_t("Nobody in the directory has that address."), code="unknown_person")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+from courtyard.search.domain.text import normalize_text
 
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
@@ -17,7 +13,7 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     folded: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
-        for piece in _fold(ch):
+        for piece in normalize_text(ch):
             folded.append(piece)
             origin.append(index)
     return "".join(folded), origin

@@ -1,4 +1,5 @@
-"""`courtyard reindex`: rebuild the search index from groups, discussions, replies and library items."""
+"""`courtyard reindex`: rebuild the search index from every registered provider (groups, discussions, replies,
+library items, events)."""
 
 from __future__ import annotations
 
