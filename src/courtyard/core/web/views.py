@@ -23,13 +23,15 @@ def home(request: AuthedRequest) -> HttpResponse:
     answer, newcomers and people with shared interests. With ?cursor=, the next page of the feed (htmx)."""
     from courtyard.core.htmx import render_page
     from courtyard.groups.selectors import home_feed, unanswered_questions
+    from courtyard.welcome.selectors import welcome_card
 
     cursor = request.GET.get("cursor") or None
     with cursor_checked():
         feed = home_feed(request.user, cursor=cursor)
     if cursor:
         return render_page(request, "core/home.html", "core/_feed_items.html", {"feed": feed, "more_only": True})
-    context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user)}
+    context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user),
+               "welcome_card": welcome_card(request.user)}
     return render(request, "core/home.html", context)
 
 
