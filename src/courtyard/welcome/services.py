@@ -219,7 +219,8 @@ def buddy_blocker(newcomer: Profile, buddy: Profile, *, today: dt.date) -> str |
 
 
 def buddy_change(*, actor: User, buddying: Buddying, buddy: Profile) -> Buddying:
-    """The newcomer's manager or an admin picks another buddy. The same hard rules as the engine's apply."""
+    """The newcomer's manager or an admin picks another buddy. The same hard rules as the engine's apply.
+    Returns the new pairing."""
     if not can_change_buddy(actor, buddying):
         raise PermissionDenied(_("Only the newcomer's manager or a community admin can change their buddy."))
     if buddy.pk == buddying.buddy_id:
@@ -229,21 +230,23 @@ def buddy_change(*, actor: User, buddying: Buddying, buddy: Profile) -> Buddying
     if problem:
         raise ApplicationError(problem, code="not_allowed_buddy")
     with transaction.atomic():
-        locked = Buddying.objects.select_for_update().get(pk=buddying.pk)
+        # A new pairing replaces the old one (a new row: the old buddy no longer reads it, and the newcomer
+        # is introduced again even when the first introduction was recent).
+        locked = Buddying.objects.select_for_update().filter(pk=buddying.pk).first()
+        if locked is None:
+            raise ApplicationError(_("This pairing changed meanwhile; reload the page."), code="conflict", status=409)
         previous = locked.buddy_id
+        locked.delete()
         people = adapters.people_for([buddying.newcomer_id, buddy.pk], today=today, at=clock.now(), with_small_groups=False)
         shared = sorted(people[buddying.newcomer_id].interests & people[buddy.pk].interests)
-        locked.buddy = buddy
-        locked.why = (_("chosen by %(name)s") % {"name": actor_profile(actor).display_name}
-                      + "; " + buddy_rules.why((), shared))[:300]
-        locked.reasons = []
-        locked.assigned_at = clock.now()
-        locked.assigned_by = actor
-        locked.save(update_fields=["buddy", "why", "reasons", "assigned_at", "assigned_by"])
-        audit_record(action="welcome.buddy.changed", actor=actor, target=locked,
-                     data={"from": previous, "to": buddy.pk})
-        transaction.on_commit(lambda: notify.buddies_introduced(buddying_ids=[locked.pk], changed_by=actor))
-    return locked
+        why = _("chosen by %(name)s") % {"name": actor_profile(actor).display_name} + "; " + buddy_rules.why((), shared)
+        made = Buddying.objects.create(
+            newcomer_id=buddying.newcomer_id, buddy=buddy, why=why[:300], reasons=[], assigned_at=clock.now(),
+            assigned_by=actor,
+        )
+        audit_record(action="welcome.buddy.changed", actor=actor, target=made, data={"from": previous, "to": buddy.pk})
+        transaction.on_commit(lambda: notify.buddies_introduced(buddying_ids=[made.pk], changed_by=actor))
+    return made
 
 
 @transaction.atomic

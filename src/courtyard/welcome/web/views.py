@@ -132,9 +132,9 @@ def buddying_change(request: AuthedRequest, buddying_id: str) -> HttpResponse:
     buddy = Profile.objects.filter(pk=form.cleaned_data["buddy"]).first()
     if buddy is None:
         raise ApplicationError(_("No such person in the directory."), code="unknown_person")
-    services.buddy_change(actor=request.user, buddying=pairing, buddy=buddy)
+    changed = services.buddy_change(actor=request.user, buddying=pairing, buddy=buddy)
     messages.success(request, _("%(name)s is the new buddy; both are introduced.") % {"name": buddy.display_name})
-    return redirect("welcome:buddying", buddying_id=pairing.pk)
+    return redirect("welcome:buddying", buddying_id=changed.pk)
 
 
 @login_required
