@@ -49,6 +49,8 @@ def _journey(profile: Profile) -> Journey:
 def journey_dismiss(*, actor: User, dismissed: bool) -> Journey:
     """Hide the checklist card (or show it again). Progress is not touched: it lives in the facts."""
     profile = actor_profile(actor)
+    if not is_newcomer(profile.start_date, clock.now().date(), newcomer_days()):
+        raise ApplicationError(_("Only newcomers have a checklist."), code="not_newcomer")
     journey = Journey.objects.select_for_update().filter(pk=_journey(profile).pk).get()
     journey.dismissed_at = clock.now() if dismissed else None
     journey.save(update_fields=["dismissed_at"])
