@@ -12,7 +12,7 @@ from courtyard.notifications.models import Notification
 from courtyard.pairing.models import DoNotPair
 from courtyard.welcome import selectors, services
 from courtyard.welcome.domain import checklist
-from courtyard.welcome.models import BuddyOffer, Buddying
+from courtyard.welcome.models import Buddying, BuddyOffer
 from tests.factories import make_profile
 from tests.welcome.conftest import days_ago, offer, today
 
@@ -94,7 +94,8 @@ def test_a_hidden_start_date_gets_a_buddy_only_when_asked(team):
     team.newcomer.save(update_fields=["hidden_fields"])
     assert services.buddies_assign(today=today()) == []
     found = services.buddy_request(actor=team.newcomer.user)
-    assert found is not None and found.buddy == team.volunteer
+    assert found is not None
+    assert found.buddy == team.volunteer
 
 
 def test_the_manager_and_admins_change_the_buddy_within_the_rules(team, django_capture_on_commit_callbacks):
@@ -113,7 +114,8 @@ def test_the_manager_and_admins_change_the_buddy_within_the_rules(team, django_c
     DoNotPair.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         changed = services.buddy_change(actor=team.manager.user, buddying=pairing, buddy=team.teammate)
-    assert changed.buddy == team.teammate and changed.assigned_by == team.manager.user
+    assert changed.buddy == team.teammate
+    assert changed.assigned_by == team.manager.user
     assert "Mona" in changed.why
     latest = Notification.objects.filter(kind="buddy_introduced", actor=team.manager.user)
     assert set(latest.values_list("recipient_id", flat=True)) == {team.newcomer.user_id, team.teammate.user_id}

@@ -123,7 +123,8 @@ def test_cohort_figures_by_hand():
     result = cohorts.cohorts(march + february + small)
     assert [c.month for c in result] == [dt.date(2026, 3, 1), dt.date(2026, 2, 1), dt.date(2026, 1, 1)]
     mar, feb, jan = result
-    assert mar.newcomers == 6 and not mar.withheld
+    assert mar.newcomers == 6
+    assert not mar.withheld
     shares = {s.key: (s.done, s.share) for s in mar.steps}
     assert shares["profile"] == (4, 4 / 6)
     assert shares["groups"] == (2, 2 / 6)
@@ -134,7 +135,8 @@ def test_cohort_figures_by_hand():
     assert mar.reached["event"] == 1
     assert feb.median_days["group"] == 12.0
     # January has one newcomer: its size only.
-    assert jan.newcomers == 1 and jan.withheld
+    assert jan.newcomers == 1
+    assert jan.withheld
     assert all(s.share is None and s.done == 0 for s in jan.steps)
     assert all(v is None for v in jan.median_days.values())
     changes = {c.key: c for c in cohorts.compared(mar, [feb, jan])}

@@ -149,6 +149,16 @@ class Command(BaseCommand):
             f"{voice.comments:,} comments), {voice.actions} \"we did\" updates in {time.perf_counter() - surveys_started:.1f} s."
         ))
         self.stdout.write(f"  lower belonging in: {voice.low_department}")
+        # -- welcome (welcome/seed.py: buddies and newcomers mid-journey) --
+        from courtyard.welcome.seed import seed_welcome
+
+        welcome_started = time.perf_counter()
+        welcome = seed_welcome(rng=stream(seed, "welcome"))
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded the newcomer journey in {time.perf_counter() - welcome_started:.1f} s: {welcome.offers} buddy offers, "
+            f"{welcome.buddies} of {welcome.newcomers} newcomers with a buddy ({welcome.met} met, {welcome.checked_in} "
+            f"checked in at two weeks), {welcome.hellos} hellos, {welcome.dismissed} dismissed checklists."
+        ))
         # -- insights (insights/seed.py: rollups over all facts above) --
         from courtyard.insights.seed import seed_insights
 
