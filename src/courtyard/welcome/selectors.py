@@ -190,16 +190,18 @@ def my_buddying(profile: Profile) -> Buddying | None:
     return Buddying.objects.select_related("buddy", "buddy__department").filter(newcomer=profile).first()
 
 
-def welcome_card(actor: User) -> dict[str, Any] | None:
+def welcome_card(actor: User, *, profile: Profile | None = None) -> dict[str, Any] | None:
     """What the home page's checklist card shows the actor, or None when it shows nothing: they are not a
     newcomer (first ``NEWCOMER_DAYS`` days) or they dismissed it. Only the member's own card exists: nothing
-    here is about anyone else, so a hidden start date stays hidden."""
+    here is about anyone else, so a hidden start date stays hidden. ``profile``: the actor's profile when the
+    page already loaded it (then a member who is not new costs no query at all)."""
     if not actor.is_authenticated:
         return None
-    profile = Profile.objects.filter(user=actor, is_active=True).only(
-        "pk", "start_date", "team_id", "hidden_fields", "user_id"
-    ).first()
-    if profile is None:
+    if profile is None or profile.user_id != actor.pk:
+        profile = Profile.objects.filter(user=actor).only(
+            "pk", "start_date", "team_id", "hidden_fields", "user_id", "is_active"
+        ).first()
+    if profile is None or not profile.is_active:
         return None
     today = clock.now().date()
     if not is_newcomer(profile.start_date, today, newcomer_days()):

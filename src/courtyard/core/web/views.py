@@ -30,8 +30,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         feed = home_feed(request.user, cursor=cursor)
     if cursor:
         return render_page(request, "core/home.html", "core/_feed_items.html", {"feed": feed, "more_only": True})
-    context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user),
-               "welcome_card": welcome_card(request.user)}
+    overview = home_overview(request.user)
+    context = {**overview, "feed": feed, "unanswered": unanswered_questions(request.user),
+               "welcome_card": welcome_card(request.user, profile=overview["profile"])}
     return render(request, "core/home.html", context)
 
 
