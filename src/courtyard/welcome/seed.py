@@ -95,6 +95,7 @@ def seed_welcome(*, rng: random.Random, today: dt.date | None = None) -> Welcome
     seasoned = [p for p in people if p["start_date"] is None or p["start_date"] < since]
     newcomers = [p for p in people if p["start_date"] is not None and since <= p["start_date"] <= today]
     result.newcomers = len(newcomers)
+    starts: dict[int, dt.date] = {p["pk"]: p["start_date"] for p in newcomers if p["start_date"] is not None}
     thread = _hello_thread(rng, now)
 
     # Offers: seasoned volunteers, two newcomers each.
@@ -109,9 +110,8 @@ def seed_welcome(*, rng: random.Random, today: dt.date | None = None) -> Welcome
 
     # Buddies, by the real assignment; the introduction happened when each newcomer arrived.
     made = services.buddies_assign(today=today)
-    by_newcomer = {p["pk"]: p for p in newcomers}
     for buddying in made:
-        start = by_newcomer[buddying.newcomer_id]["start_date"]
+        start = starts[buddying.newcomer_id]
         Buddying.objects.filter(pk=buddying.pk).update(assigned_at=_moment(start, rng))
     result.buddies = len(made)
     departments = {p["pk"]: p["department_id"] for p in people}
@@ -124,7 +124,7 @@ def seed_welcome(*, rng: random.Random, today: dt.date | None = None) -> Welcome
     members = set(Membership.objects.filter(group_id=thread.group_id).values_list("profile_id", flat=True)) if thread else set()
     for buddying in sorted(made, key=lambda b: b.newcomer_id):
         newcomer, buddy = buddying.newcomer_id, buddying.buddy_id
-        start = by_newcomer[newcomer]["start_date"]
+        start = starts[newcomer]
         days = (today - start).days
         meetings = []
         if days >= 3 and rng.random() < min(0.9, 0.3 + days / 40):
@@ -139,9 +139,10 @@ def seed_welcome(*, rng: random.Random, today: dt.date | None = None) -> Welcome
                 interactions.append(Interaction(actor_id=a, other_id=b, kind="buddy_met", occurred_at=at,
                                                 actor_department_id=departments.get(a), other_department_id=departments.get(b)))
     for person in newcomers:
-        days = (today - person["start_date"]).days
+        start = starts[person["pk"]]
+        days = (today - start).days
         if thread is not None and days >= 1 and rng.random() < min(0.7, 0.2 + days / 60):
-            at = _moment(person["start_date"] + dt.timedelta(days=rng.randint(0, min(days, 14))), rng)
+            at = _moment(start + dt.timedelta(days=rng.randint(0, min(days, 14))), rng)
             body = rng.choice(HELLOS).format(team=person["team__name"] or "my team",
                                              topic=rng.choice(["hiking", "board games", "cooking", "photography", "running"]))
             posts.append(Post(thread=thread, author_id=person["pk"], body=body, body_html=str(render_markdown(body)),
