@@ -181,6 +181,10 @@ CASES: dict[str, tuple[Send, Callable[[World, Profile], None] | None]] = {
         recipients=[p.user], kind="buddy_introduced", actor=None, text=f"Meet your buddy ({w.buddying.why})",
         url=reverse("welcome:buddying", args=[w.buddying.pk]), object_type="buddying", object_id=w.buddying.pk),
         lambda w, p: Buddying.objects.filter(pk=w.buddying.pk).delete()),
+    "newcomer_nudge": (lambda w, p: services.notifications_send_bulk(
+        recipients=[p.user], kind="newcomer_nudge", actor=None, text=f"No connection yet ({w.buddying.why})",
+        url=reverse("welcome:buddying", args=[w.buddying.pk]), object_type="buddying", object_id=w.buddying.pk),
+        lambda w, p: Buddying.objects.filter(pk=w.buddying.pk).delete()),
 }
 
 # About the recipient themselves: nobody else is ever the recipient, so there is no outsider to refuse.

@@ -134,3 +134,25 @@ def test_meeting_the_buddy_ticks_both_checklists(team):
     steps = selectors.buddy_checklist(pairing)
     assert steps.step(checklist.BUDDY_COFFEE).done
     assert not steps.step(checklist.BUDDY_CHECKIN).done
+
+
+def test_a_newcomer_without_a_connection_after_three_weeks_is_nudged_once(team, django_capture_on_commit_callbacks):
+    from courtyard.core.activity import interaction_record
+
+    team.newcomer.start_date = days_ago(20)
+    team.newcomer.save(update_fields=["start_date"])
+    connected = make_profile(password=None, email="cora.conn@example.com", full_name="Cora Connected",
+                             manager=team.manager, start_date=days_ago(30))
+    services.buddies_assign(today=today())
+    interaction_record(actor_id=team.other.pk, other_id=connected.pk, kind="reply", actor_department_id=None,
+                       other_department_id=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.nudges_send(today=today()) == 0  # day 20: too early; Cora has a tie
+    team.newcomer.start_date = days_ago(22)
+    team.newcomer.save(update_fields=["start_date"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.nudges_send(today=today()) == 1
+        assert services.nudges_send(today=today()) == 0  # once
+    told = set(Notification.objects.filter(kind="newcomer_nudge").values_list("recipient_id", flat=True))
+    assert told == {team.manager.user_id, Buddying.objects.get(newcomer=team.newcomer).buddy.user_id}
+    assert "Nia New" in Notification.objects.filter(kind="newcomer_nudge").first().text

@@ -17,6 +17,8 @@ class Journey(models.Model):
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="journey")
     dismissed_at = models.DateTimeField(null=True, blank=True)
     buddy_asked_at = models.DateTimeField(null=True, blank=True)
+    # When their manager and buddy were nudged about no connection after three weeks (once per newcomer).
+    nudged_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"journey of {self.profile_id}"

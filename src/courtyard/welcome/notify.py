@@ -34,6 +34,25 @@ def buddies_introduced(*, buddying_ids: Sequence[int], changed_by: User | None) 
         )
 
 
+def newcomer_nudged(*, buddying_id: int) -> None:
+    """A gentle nudge to the newcomer's manager and buddy: no connection yet after three weeks."""
+    from courtyard.notifications.services import notifications_send_bulk
+    from courtyard.welcome.models import Buddying
+
+    buddying = Buddying.objects.select_related("newcomer", "newcomer__manager__user", "buddy__user").filter(
+        pk=buddying_id).first()
+    if buddying is None:
+        return
+    manager = buddying.newcomer.manager
+    recipients = [buddying.buddy.user] + ([manager.user] if manager is not None else [])
+    notifications_send_bulk(
+        recipients=recipients, kind="newcomer_nudge", actor=None,
+        text=(_("%(name)s has made no connection yet after three weeks. A coffee, an introduction to a colleague "
+                "or an event together could help.") % {"name": buddying.newcomer.display_name})[:300],
+        url=reverse("welcome:buddying", args=[buddying.pk]), object_type="buddying", object_id=buddying.pk,
+    )
+
+
 def register_notification_targets() -> None:
     """A buddy pairing is read by the newcomer, the buddy, the newcomer's manager and admins."""
     from courtyard.notifications.targets import register, through

@@ -8,6 +8,7 @@ the newcomer's reporting line, never across a do-not-pair entry (see ``domain/bu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections.abc import Iterable
 
@@ -31,6 +32,7 @@ from courtyard.people.models import Profile
 from courtyard.welcome import notify
 from courtyard.welcome.access import actor_profile, can_change_buddy, can_mark_met
 from courtyard.welcome.domain import buddies as buddy_rules
+from courtyard.welcome.domain.checklist import needs_nudge
 from courtyard.welcome.models import Buddying, BuddyOffer, Journey
 from courtyard.welcome.selectors import newcomer_days, newcomers_queryset
 
@@ -270,6 +272,34 @@ def buddy_met(*, actor: User, buddying: Buddying) -> bool:
                            other_department_id=b.department_id, occurred_at=now)
     audit_record(action="welcome.buddy.met", actor=actor, target=buddying)
     return True
+
+
+def nudges_send(*, today: dt.date) -> int:
+    """Tell the manager and buddy of each newcomer who has made no connection after three weeks (from the
+    facts: any tie, made or received; never survey answers), once per newcomer. Only newcomers with a buddy:
+    the pairing is what both may read, and its existence means the newcomer's start date is no secret to them.
+    Safe to run twice or concurrently: each newcomer's nudge is claimed by a conditional update."""
+    from courtyard.welcome.selectors import Firsts, firsts_for
+
+    waiting = newcomers_queryset(today).filter(buddying__isnull=False).exclude(journey__nudged_at__isnull=False)
+    starts = dict(waiting.values_list("pk", "start_date"))
+    firsts = firsts_for(waiting.values("pk"))
+    due = [
+        pk for pk, start in sorted(starts.items())
+        if start is not None
+        and needs_nudge(start_date=start, today=today, first_connection=firsts.get(pk, Firsts()).connection)
+    ]
+    sent = 0
+    for pk in due:
+        with transaction.atomic():
+            Journey.objects.get_or_create(profile_id=pk)
+            if not Journey.objects.filter(profile_id=pk, nudged_at__isnull=True).update(nudged_at=clock.now()):
+                continue  # another run claimed it
+            buddying_id = Buddying.objects.filter(newcomer_id=pk).values_list("pk", flat=True).first()
+            if buddying_id is not None:
+                transaction.on_commit(functools.partial(notify.newcomer_nudged, buddying_id=buddying_id))
+                sent += 1
+    return sent
 
 
 def assign_new_arrivals() -> int:

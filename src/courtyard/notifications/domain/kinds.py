@@ -74,6 +74,7 @@ KINDS: tuple[Kind, ...] = (
     *_area(
         _("Welcome: newcomers and buddies"),
         Kind("buddy_introduced", _("Buddy introductions"), _("A newcomer and their buddy are introduced, with first steps to take.")),
+        Kind("newcomer_nudge", _("Newcomers to look after"), _("A newcomer you manage or are buddy to has made no connection after three weeks.")),
     ),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
