@@ -156,3 +156,17 @@ def test_a_newcomer_without_a_connection_after_three_weeks_is_nudged_once(team, 
     told = set(Notification.objects.filter(kind="newcomer_nudge").values_list("recipient_id", flat=True))
     assert told == {team.manager.user_id, Buddying.objects.get(newcomer=team.newcomer).buddy.user_id}
     assert "Nia New" in Notification.objects.filter(kind="newcomer_nudge").first().text
+
+
+def test_the_daily_jobs_assign_and_nudge_and_can_run_twice(team, django_capture_on_commit_callbacks):
+    from courtyard.welcome import tasks
+
+    tasks.buddies_for_new_arrivals.call_local()
+    tasks.buddies_for_new_arrivals.call_local()
+    assert Buddying.objects.filter(newcomer=team.newcomer).count() == 1
+    team.newcomer.start_date = days_ago(30)
+    team.newcomer.save(update_fields=["start_date"])
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.newcomer_nudges.call_local()
+        tasks.newcomer_nudges.call_local()
+    assert Notification.objects.filter(kind="newcomer_nudge").count() == 2  # the manager and the buddy, once
