@@ -104,3 +104,24 @@ def test_cohort_figures_equal_hand_counts(seeded):
         checked += 1
     assert checked >= 2  # figures were compared for at least two cohorts
 
+
+
+
+def test_seeded_groups_go_without_leaving_the_hello_thread_dangling(seeded):
+    """``seed --force`` deletes seeded groups with plain SQL, which nulls no reference: the hello thread must be
+    forgotten first (``seeded_welcome_delete``, called by the seed command), or the deletion fails."""
+    from django.db import IntegrityError, connection, transaction
+
+    from courtyard.groups.seed import seeded_groups_delete
+    from courtyard.welcome.seed import seeded_welcome_delete
+
+    assert WelcomeSettings.objects.get().hello_thread is not None
+    with transaction.atomic():  # without it: a dangling reference, then undone
+        seeded_groups_delete()
+        with pytest.raises(IntegrityError):
+            connection.check_constraints()
+        transaction.set_rollback(True)
+    seeded_welcome_delete()
+    seeded_groups_delete()
+    connection.check_constraints()
+    assert WelcomeSettings.objects.get().hello_thread is None

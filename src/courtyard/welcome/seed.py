@@ -81,6 +81,14 @@ def _hello_thread(rng: random.Random, now: dt.datetime) -> Thread | None:
     return thread
 
 
+def seeded_welcome_delete() -> None:
+    """Before seeded groups are deleted (with plain SQL, which does not null references): forget a hello
+    thread that lives in one of them. Buddies, offers and journeys go with their seeded people (cascade)."""
+    from courtyard.groups.seed import seeded_groups
+
+    WelcomeSettings.objects.filter(hello_thread__group__in=seeded_groups()).update(hello_thread=None)
+
+
 def seed_welcome(*, rng: random.Random, today: dt.date | None = None) -> WelcomeSeedResult:
     now = clock.now()
     today = today or now.date()

@@ -79,6 +79,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if existing:
             seeded = seeded_profiles().count()
+            from courtyard.welcome.seed import seeded_welcome_delete
+
+            seeded_welcome_delete()  # its hello thread lives in a seeded group
             groups_deleted = seeded_groups_delete()
             if groups_deleted:
                 self.stdout.write(f"Deleted {groups_deleted:,} seeded groups with their discussions.")
