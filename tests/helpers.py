@@ -24,7 +24,7 @@ def image_upload(name: str = "me.png", fmt: str = "PNG", size: tuple[int, int] =
 
 OUR_APPS = (
     "accounts", "core", "people", "groups", "search", "notifications",
-    "events", "pairing", "recognition", "surveys", "insights", "mail",
+    "events", "pairing", "recognition", "surveys", "welcome", "insights", "mail",
 )
 
 

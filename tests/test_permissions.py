@@ -369,9 +369,12 @@ def test_every_url_pattern_is_in_the_matrix():
     }
     from tests.groups.test_permissions import GROUP_ROUTES
     from tests.mail.test_permissions import MAIL_ROUTES
+    from tests.welcome.test_permissions import WELCOME_ROUTES
 
     matrix_routes |= set(NOT_OFFERED_ROUTES)
-    assert url_coverage.routes_to_cover() == matrix_routes | GROUP_ROUTES | MAIL_ROUTES | OTHER_MATRICES
+    assert url_coverage.routes_to_cover() == (
+        matrix_routes | GROUP_ROUTES | MAIL_ROUTES | OTHER_MATRICES | WELCOME_ROUTES
+    )
 
 
 # Routes whose permission cases live beside their app's tests (each file named below).

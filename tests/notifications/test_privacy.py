@@ -44,6 +44,7 @@ from courtyard.recognition.models import Celebration
 from courtyard.surveys import notify as survey_notify
 from courtyard.surveys import services as surveys
 from courtyard.surveys.models import Audience, Question
+from courtyard.welcome.models import Buddying
 from tests.conftest import signed_in_client
 from tests.factories import make_profile
 
@@ -69,6 +70,7 @@ class World:
     coffee: CoffeeMatch
     mentorship: MentorshipMatch
     program: Program
+    buddying: Buddying
 
 
 @pytest.fixture
@@ -111,11 +113,12 @@ def w(db) -> World:
     mentee = Signup.objects.create(program=mentoring, profile=insider, role="mentee", created_at=clock.now())
     mentorship = MentorshipMatch.objects.create(program=mentoring, mentor=mentor, mentee=mentee,
                                                 status=MentorshipMatch.Status.PUBLISHED, created_at=clock.now())
+    buddying = Buddying.objects.create(newcomer=organizer, buddy=insider, why=f"{SECRET} why", assigned_at=clock.now())
     Notification.objects.all().delete()  # what setting up sent is not the subject here
     cache.clear()
     return World(organizer=organizer, insider=insider, outsider=outsider, group=group, thread=thread, post=post,
                  event=event, occurrence=event.occurrences.first(), kudos=kudos, survey=survey, idea=idea,
-                 action=action, coffee=coffee, mentorship=mentorship, program=program)
+                 action=action, coffee=coffee, mentorship=mentorship, program=program, buddying=buddying)
 
 
 def _leave(w: World, person: Profile) -> None:
@@ -174,6 +177,14 @@ CASES: dict[str, tuple[Send, Callable[[World, Profile], None] | None]] = {
     "team_placed": (lambda w, p: pairing_notify.team_published(
         program_name=w.program.name, program_id=w.program.pk, team_name="Blue", members=[p],
         actor=w.organizer.user), _leave),
+    "buddy_introduced": (lambda w, p: services.notifications_send_bulk(
+        recipients=[p.user], kind="buddy_introduced", actor=None, text=f"Meet your buddy ({w.buddying.why})",
+        url=reverse("welcome:buddying", args=[w.buddying.pk]), object_type="buddying", object_id=w.buddying.pk),
+        lambda w, p: Buddying.objects.filter(pk=w.buddying.pk).delete()),
+    "newcomer_nudge": (lambda w, p: services.notifications_send_bulk(
+        recipients=[p.user], kind="newcomer_nudge", actor=None, text=f"No connection yet ({w.buddying.why})",
+        url=reverse("welcome:buddying", args=[w.buddying.pk]), object_type="buddying", object_id=w.buddying.pk),
+        lambda w, p: Buddying.objects.filter(pk=w.buddying.pk).delete()),
 }
 
 # About the recipient themselves: nobody else is ever the recipient, so there is no outsider to refuse.
@@ -215,7 +226,7 @@ def test_every_kind_is_in_the_matrix_and_every_target_type_is_registered():
     assert set(CASES) | set(ABOUT_ONESELF) | set(OPEN_TO_ALL) == {kind.key for kind in KINDS}
     assert {"thread", "post", "group", "occurrence", "occurrence_day", "occurrence_hour", "event", "kudos",
             "celebration", "badge", "survey", "idea", "action", "coffee_match", "mentorship",
-            "program"} <= set(targets.registered())
+            "program", "buddying"} <= set(targets.registered())
 
 
 def _traces(person: Profile) -> str:

@@ -26,6 +26,7 @@ from courtyard.people.api import router as people_router
 from courtyard.recognition.api import router as recognition_router
 from courtyard.search.api import router as search_router
 from courtyard.surveys.api import router as surveys_router
+from courtyard.welcome.api import router as welcome_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -148,4 +149,5 @@ api.add_router("/events", events_router, tags=["events"])
 api.add_router("/pairing", pairing_router, tags=["pairing"])
 api.add_router("/recognition", recognition_router, tags=["recognition"])
 api.add_router("/surveys", surveys_router, tags=["surveys"])
+api.add_router("/welcome", welcome_router, tags=["welcome"])
 api.add_router("/insights", insights_router, tags=["insights"])

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "courtyard.pairing",
     "courtyard.recognition",
     "courtyard.surveys",
+    "courtyard.welcome",
     "courtyard.insights",
     "courtyard.search",
     "courtyard.mail",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("connect/", include("courtyard.pairing.web.urls")),
     path("kudos/", include("courtyard.recognition.web.urls")),
     path("voice/", include("courtyard.surveys.web.urls")),
+    path("welcome/", include("courtyard.welcome.web.urls")),
     path("insights/", include("courtyard.insights.web.urls")),
     path("search/", include("courtyard.search.web.urls")),
     path("notifications/", include("courtyard.notifications.web.urls")),

@@ -69,6 +69,7 @@ INTERACTION_KINDS: tuple[InteractionKind, ...] = (
     InteractionKind("kudos", "Thanked someone with kudos."),
     InteractionKind("mentoring_checkin", "A mentoring check-in between mentor and mentee."),
     InteractionKind("teammates", "Placed in the same cross-functional team.", tie=False),
+    InteractionKind("buddy_met", "A newcomer and their buddy said they met (one row per pair, both ways)."),
 )
 
 VERB_KEYS = frozenset(verb.key for verb in VERBS)

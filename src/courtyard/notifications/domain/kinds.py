@@ -95,6 +95,11 @@ KINDS: tuple[Kind, ...] = (
         Kind("mentorship_rematch", _("Rematch requests"), _("Someone asks for a new match in a mentorship program you run.")),
         Kind("team_placed", _("Team placements"), _("You are placed in a cross-functional team.")),
     ),
+    *_area(
+        _("Welcome: newcomers and buddies"),
+        Kind("buddy_introduced", _("Buddy introductions"), _("A newcomer and their buddy are introduced, with first steps to take."), EMAIL),
+        Kind("newcomer_nudge", _("Newcomers to look after"), _("A newcomer you manage or are buddy to has made no connection after three weeks.")),
+    ),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 

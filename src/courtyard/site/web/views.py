@@ -1,4 +1,5 @@
-"""The home page: it combines groups (the feed, unanswered questions) and people (newcomers, shared interests)."""
+"""The home page: it combines groups (the feed, unanswered questions), people (newcomers, shared interests) and
+welcome (a newcomer's checklist)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from courtyard.core.htmx import render_page
 from courtyard.core.pagination import cursor_checked
 from courtyard.groups.selectors import home_feed, unanswered_questions
 from courtyard.people.selectors import home_overview
+from courtyard.welcome.selectors import welcome_card
 
 
 @login_required
@@ -24,5 +26,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         feed = home_feed(request.user, cursor=cursor)
     if cursor:
         return render_page(request, "site/home.html", "site/_feed_items.html", {"feed": feed, "more_only": True})
-    context = {**home_overview(request.user), "feed": feed, "unanswered": unanswered_questions(request.user)}
+    overview = home_overview(request.user)
+    context = {**overview, "feed": feed, "unanswered": unanswered_questions(request.user),
+               "welcome_card": welcome_card(request.user, profile=overview["profile"])}
     return render(request, "site/home.html", context)
