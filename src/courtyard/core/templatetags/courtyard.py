@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from courtyard.core.domain.markdown_text import excerpt
 from courtyard.core.markdown import render_markdown
 
 register = template.Library()
@@ -17,6 +18,13 @@ AVATAR_COLOURS = ["#2d5d7b", "#7a3e65", "#3f6d3a", "#8a4b14", "#4b4a8c", "#1f6f6
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="excerpt")
+def excerpt_filter(text: str, length: int = 180) -> str:
+    """Member-written Markdown as a short plain-text excerpt (``{{ post.body|excerpt:180 }}``): the words
+    without marks, never raw ``**`` or link syntax. Escaped by the template like any text."""
+    return excerpt(text, int(length))
 
 
 @register.simple_tag
