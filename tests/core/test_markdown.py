@@ -131,7 +131,8 @@ def test_excerpts_are_the_plain_words_of_the_rendered_markdown():
     assert markdown_to_text("") == ""
     long = "Santa run " * 40
     cut = excerpt(long, 50)
-    assert len(cut) <= 50 and cut.endswith("…") and not cut.endswith(" …")
+    assert len(cut) <= 50
+    assert cut == "Santa run Santa run Santa run Santa run Santa…"  # cut between words
     assert excerpt("short **one**", 50) == "short one"
     rendered = Template("{% load courtyard %}{{ text|excerpt:30 }}").render(Context({"text": "**Edit:** <i>x</i>"}))
     assert rendered == "Edit: &lt;i&gt;x&lt;/i&gt;"
