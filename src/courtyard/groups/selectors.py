@@ -393,9 +393,8 @@ def _thread_items(
                 "text": post.body if post else thread.body, "repliers": [],
                 "new_replies": thread.new_replies,
             }
-        if post is not None:
-            if post.author not in item["repliers"] and len(item["repliers"]) < FEED_REPLIERS:
-                item["repliers"].append(post.author)
+        if post is not None and post.author not in item["repliers"] and len(item["repliers"]) < FEED_REPLIERS:
+            item["repliers"].append(post.author)
     return items
 
 
