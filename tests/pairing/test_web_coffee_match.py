@@ -142,7 +142,7 @@ def test_suggest_a_time_gives_both_the_same_invitation_and_tells_the_partner(pai
     assert [s["recipient"] for s in sent] == [ben.user]
     assert sent[0]["kind"] == "coffee_time"
     tokyo_time = match.meet_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
-    assert "Ana Ribeiro suggests meeting for coffee" in sent[0]["text"]
+    assert sent[0]["text"].startswith("Harbour coffee: Ana Ribeiro suggests meeting on ")
     assert f"{tokyo_time:%H:%M}" in sent[0]["text"]  # in Ben's own time zone
 
     ben_client = signed_in_client(ben)

@@ -45,15 +45,17 @@ def coffee_follow_up(*, match_id: int, members: Sequence[Profile]) -> None:
                url=reverse("pairing:coffee_match", args=[match_id]), object_type="coffee_match", object_id=match_id)
 
 
-def coffee_time_suggested(*, match_id: int, suggested_by: Profile, others: Sequence[Profile], start: dt.datetime) -> None:
+def coffee_time_suggested(*, program_name: str, match_id: int, suggested_by: Profile, others: Sequence[Profile],
+                          start: dt.datetime) -> None:
     """The others of a match hear when one of them suggests a time, in their own time zone, with the page
     where they add it to their calendar."""
     url = reverse("pairing:coffee_match", args=[match_id])
     for person in others:
         local = start.astimezone(clock.safe_zone(person.timezone))
         when = formats.date_format(local.replace(tzinfo=None), "l j F Y, H:i")  # as the match page shows it
-        text = _("%(name)s suggests meeting for coffee on %(when)s (%(zone)s). Add it to your calendar.") % {
-            "name": suggested_by.display_name, "when": when, "zone": local.tzname() or person.timezone,
+        text = _("%(program)s: %(name)s suggests meeting on %(when)s (%(zone)s). Add it to your calendar.") % {
+            "program": program_name, "name": suggested_by.display_name, "when": when,
+            "zone": local.tzname() or person.timezone,
         }
         _send_many(recipients=[person.user], kind="coffee_time", actor=suggested_by.user, text=text[:300], url=url,
                    object_type="coffee_match", object_id=match_id)

@@ -260,7 +260,7 @@ def coffee_time_suggest(*, actor: User, match: CoffeeMatch, start: dt.datetime, 
         if notify_others:
             others = [p for p in members if p.pk != profile.pk]
             transaction.on_commit(lambda: notify.coffee_time_suggested(
-                match_id=match.pk, suggested_by=profile, others=others, start=start,
+                program_name=match.program.name, match_id=match.pk, suggested_by=profile, others=others, start=start,
             ))
     return match
 
