@@ -6,6 +6,7 @@ axe finds no serious or critical violation, and neither page scrolls sideways.""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -96,7 +97,7 @@ def test_home_feed_and_coffee_match(browser, live_server, world, size):
     expect(page.locator("#cy-meet-time")).to_contain_text("Mia Member suggested")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Add to my calendar (.ics)").click()
-    (event,) = icalendar.Calendar.from_ical(open(download_info.value.path(), "rb").read()).walk("VEVENT")
+    (event,) = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes()).walk("VEVENT")
     assert sorted(str(a) for a in event["ATTENDEE"]) == ["mailto:ana@example.com", "mailto:mia@example.com"]
     assert event.decoded("DTSTART").strftime("%H:%M") == "12:30"
     _no_sideways_scroll(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -369,7 +369,7 @@ FEED_REPLIERS = 3  # the last repliers named (with their photo) on a thread's it
 
 
 def _thread_items(
-    rows: list[dict[str, Any]], threads: dict[int, Thread], posts: dict[int, Post]
+    rows: list[dict[str, Any]], threads: Mapping[int, Any], posts: dict[int, Post]
 ) -> dict[int, dict[str, Any]]:
     """One item per thread, at its newest fact on the page, gathering its replies on the page: the last
     repliers (newest first, each once) and the newest reply's text as the excerpt."""
