@@ -433,6 +433,7 @@ OTHER_MATRICES = {
     # program) and tests/pairing/test_api.py (API: 401 anonymous, 404 outsiders of a private group, 403 non-owners)
     "connect/", "connect/new/", "connect/never/", "connect/never/<str:entry_id>/remove/",
     "connect/coffee/<str:match_id>/", "connect/coffee/<str:match_id>/answer/",
+    "connect/coffee/<str:match_id>/suggest/", "connect/coffee/<str:match_id>/invite.ics",
     "connect/mentorships/<str:match_id>/", "connect/mentorships/<str:match_id>/checkin/",
     "connect/mentorships/<str:match_id>/progress/", "connect/mentorships/<str:match_id>/rematch/",
     "connect/mentorships/<str:match_id>/complete/", "connect/<str:program_id>/", "connect/<str:program_id>/edit/",

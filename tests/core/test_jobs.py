@@ -59,8 +59,8 @@ def test_every_periodic_job_claims_its_period():
     loads them) carries its scheduled minute when the scheduler picks it."""
     autodiscover_modules("tasks")  # as the worker command does: every app's tasks.py, site's shared jobs too
     found: dict[str, object] = {}
-    # Minutes at which every crontab of the list fires at least once (nightly, hourly, every 5 and 15).
-    for hour, minute in ((2, 40), (2, 41), (3, 17), (9, 5), (10, 0), (10, 23), (10, 35), (10, 40)):
+    # Minutes at which every crontab of the list fires at least once (nightly, daily, hourly, every 5 and 15).
+    for hour, minute in ((2, 40), (2, 41), (3, 17), (6, 17), (8, 47), (9, 5), (10, 0), (10, 23), (10, 35), (10, 40)):
         for task in HUEY.read_periodic(dt.datetime(2026, 3, 2, hour, minute)):
             found.setdefault(f"{task.__module__}.{task.name}", task.kwargs)
     registered = {f"{cls.__module__}.{cls.__name__}" for cls in HUEY._registry._periodic_tasks}

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, Template
 
+from courtyard.core.domain.markdown_text import excerpt, markdown_to_text
 from courtyard.core.markdown import render_markdown
 
 XSS_PAYLOADS = [
@@ -120,3 +121,18 @@ def test_template_tags_escape_names():
     )
     assert "<script>" not in out
     assert "&quot;" in out or "&#x27;" in out or "&lt;" in out
+
+
+def test_excerpts_are_the_plain_words_of_the_rendered_markdown():
+    """Excerpts (home feed, search snippets) show what a reader sees, never the Markdown marks."""
+    source = "**Edit:** bring _gloves_ & see [the list](https://x.example)\n\n- one\n- two\n\n# Title\n`code` ~~gone~~"
+    assert markdown_to_text(source) == "Edit: bring gloves & see the list one two Title code gone"
+    assert markdown_to_text("<b>not a tag</b> 5 < 6") == "<b>not a tag</b> 5 < 6"  # raw HTML stays words
+    assert markdown_to_text("") == ""
+    long = "Santa run " * 40
+    cut = excerpt(long, 50)
+    assert len(cut) <= 50
+    assert cut == "Santa run Santa run Santa run Santa run Santa…"  # cut between words
+    assert excerpt("short **one**", 50) == "short one"
+    rendered = Template("{% load courtyard %}{{ text|excerpt:30 }}").render(Context({"text": "**Edit:** <i>x</i>"}))
+    assert rendered == "Edit: &lt;i&gt;x&lt;/i&gt;"

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from courtyard.groups import services
-from courtyard.groups.selectors import home_feed, unanswered_questions
+from courtyard.groups.models import Post
+from courtyard.groups.selectors import FEED_PAGE, home_feed, unanswered_questions
 from courtyard.people.services import follow_set
 from tests.api.conftest import api_for
 from tests.conftest import signed_in_client
@@ -123,3 +124,101 @@ def test_feed_merges_every_group_and_follow_newest_first_without_duplicates(memb
         if not cursor:
             break
     assert seen == list(reversed(titles))
+
+
+def _santa_run(member, organizer, other_member, open_group):
+    """Oldest first: the Santa thread, another thread, two replies to Santa, a third thread, a reply to Santa,
+    a reply to the other thread, a last reply to Santa in Markdown. Returns (santa, repliers)."""
+    services.membership_join(actor=member.user, group=open_group)
+    repliers = [make_profile(full_name=f"Rep {name}") for name in ("Ada", "Ben", "Cai", "Dee")]
+    for person in (*repliers, other_member):
+        services.membership_join(actor=person.user, group=open_group)
+    santa = services.thread_create(actor=organizer.user, group=open_group, title="Santa run: who's in?", body="Sign up")
+    other = services.thread_create(actor=other_member.user, group=open_group, title="Book club", body="b")
+    services.post_create(actor=repliers[0].user, thread=santa, body="me")
+    services.post_create(actor=repliers[1].user, thread=santa, body="me too")
+    services.thread_create(actor=other_member.user, group=open_group, title="Lunch", body="c")
+    services.post_create(actor=repliers[2].user, thread=santa, body="count me in")
+    services.post_create(actor=repliers[0].user, thread=other, body="great")
+    services.post_create(actor=repliers[3].user, thread=santa, body="**Edit:** bring _gloves_")
+    return santa, repliers
+
+
+def _walk(member, size):
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = home_feed(member.user, cursor=cursor, size=size)
+        seen.extend(item["thread"].title for item in page["items"])
+        pages += 1
+        cursor = page["next_cursor"]
+        if not cursor:
+            return seen, pages
+
+
+def test_replies_to_one_thread_are_one_item_with_its_new_replies_and_last_repliers(member, organizer, other_member, open_group):
+    santa, repliers = _santa_run(member, organizer, other_member, open_group)
+    feed = home_feed(member.user)
+    assert texts(feed) == ["Santa run: who's in?", "Book club", "Lunch"]
+    item = feed["items"][0]
+    assert [p.full_name for p in item["repliers"]] == ["Rep Dee", "Rep Cai", "Rep Ben"]  # newest first, three
+    assert item["new_replies"] == 4
+    assert item["text"] == "**Edit:** bring _gloves_"
+    assert feed["items"][1]["new_replies"] == 1
+    assert feed["items"][2]["new_replies"] == 0  # nobody replied to "Lunch"
+    # The member answers: only the replies after theirs are new.
+    services.post_create(actor=member.user, thread=santa, body="I'm in")
+    services.post_create(actor=repliers[1].user, thread=santa, body="yay")
+    assert home_feed(member.user)["items"][0]["new_replies"] == 1
+
+    page = signed_in_client(member).get("/").content.decode()
+    assert page.count("Santa run: who&#x27;s in?") == 1
+    assert "1 new reply" in page
+    assert "Edit: bring gloves" not in page  # the newest reply now is "yay"
+    assert "**" not in page
+
+
+def test_grouped_threads_page_by_cursor_without_repeats_or_gaps(member, organizer, other_member, open_group):
+    """Whatever the page size, walking the pages shows the same items in the same order as one long page:
+    a thread is shown where its newest activity falls and never again for its older replies."""
+    _santa, repliers = _santa_run(member, organizer, other_member, open_group)
+    whole = texts(home_feed(member.user, size=50))
+    assert whole == ["Santa run: who's in?", "Book club", "Lunch"]
+    for size in range(1, 10):
+        seen, pages = _walk(member, size)
+        assert seen == whole, size
+        assert pages == -(-8 // size), size  # eight facts: the cursor still walks every one of them
+    # The newest reply to Santa is deleted: the thread moves to its newest live activity, still once.
+    newest = Post.objects.filter(thread__title__startswith="Santa").order_by("-created_at", "-id").first()
+    services.content_set_deleted(actor=repliers[3].user, target=newest, deleted=True)
+    whole = texts(home_feed(member.user, size=50))
+    assert whole == ["Book club", "Santa run: who's in?", "Lunch"]
+    for size in range(1, 10):
+        assert _walk(member, size)[0] == whole, size
+
+
+def test_a_feed_page_after_the_cursor_runs_a_fixed_number_of_queries(member, organizer, other_member, open_group,
+                                                                       django_assert_num_queries):
+    _santa_run(member, organizer, other_member, open_group)
+    client = signed_in_client(member)
+    assert home_feed(member.user, size=FEED_PAGE)["next_cursor"] is None
+
+    def after_the_newest_two() -> str:
+        return f"/?cursor={home_feed(member.user, size=2)['next_cursor']}"
+
+    url = after_the_newest_two()
+    client.get(url)
+    # session, user, my profile id, my groups, feed facts, replies, threads (with "shown before" and the
+    # count of new replies as subqueries); no library item on the page, so no query for them
+    expected = 7 if settings.SESSION_ENGINE.endswith(".db") else 6
+    with django_assert_num_queries(expected):
+        page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Lunch" in page
+    assert "Santa run" not in page  # shown on the first page, with its newest reply
+    for i in range(6):
+        thread = services.thread_create(actor=organizer.user, group=open_group, title=f"More {i}", body="m")
+        services.post_create(actor=other_member.user, thread=thread, body="r")
+    url = after_the_newest_two()
+    with django_assert_num_queries(expected):
+        page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "More 0" in page
+    assert "Santa run" in page

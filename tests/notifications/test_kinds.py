@@ -40,6 +40,8 @@ def test_a_members_own_choice_wins_over_the_default():
 EMAIL_NOW = {
     "mention", "reply_to_thread", "answer_accepted", "coffee_match", "event_changed", "event_cancelled",
     "event_waitlist_promoted", "kudos_received", "mentorship_match", "survey_opened",
+    # Kinds added later that are just as personal and time-bound: meeting a buddy, a coffee time to answer.
+    "buddy_introduced", "coffee_time",
 }
 
 

@@ -169,6 +169,8 @@ CASES: dict[str, tuple[Send, Callable[[World, Profile], None] | None]] = {
         recipients=[p.user], kind="coffee_follow_up", actor=None, text=f"Did your {SECRET} coffee happen?",
         url=reverse("pairing:coffee_match", args=[w.coffee.pk]), object_type="coffee_match",
         object_id=w.coffee.pk), None),
+    "coffee_time": (lambda w, p: pairing_notify.coffee_time_suggested(
+        program_name=w.coffee.program.name, match_id=w.coffee.pk, suggested_by=w.organizer, others=[p], start=clock.now() + dt.timedelta(days=2)), None),
     "mentorship_match": (lambda w, p: pairing_notify.mentorship_published(
         program_name=w.mentorship.program.name, match_id=w.mentorship.pk, mentor=w.organizer, mentee=p,
         actor=w.organizer.user), None),

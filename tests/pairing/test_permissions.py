@@ -30,6 +30,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from courtyard.core import clock
 from courtyard.groups.models import Group
 from courtyard.pairing import services
 from courtyard.pairing.models import (
@@ -58,6 +59,7 @@ PROGRAM_NAME = "Harbour coffee"
 PAIRING_ROUTES = {
     "connect/", "connect/new/", "connect/never/", "connect/never/<str:entry_id>/remove/",
     "connect/coffee/<str:match_id>/", "connect/coffee/<str:match_id>/answer/",
+    "connect/coffee/<str:match_id>/suggest/", "connect/coffee/<str:match_id>/invite.ics",
     "connect/mentorships/<str:match_id>/", "connect/mentorships/<str:match_id>/checkin/",
     "connect/mentorships/<str:match_id>/progress/", "connect/mentorships/<str:match_id>/rematch/",
     "connect/mentorships/<str:match_id>/complete/", "connect/<str:program_id>/", "connect/<str:program_id>/edit/",
@@ -125,6 +127,8 @@ def build_world(kind: str) -> World:
         for person in (people["participant"], people["partner"]):
             services.signup_join(actor=person.user, program=program)
         services.coffee_round_run(program_id=program.pk, round_date=today - dt.timedelta(days=1))
+        # A time is suggested already, so the calendar invitation exists for the people of the match.
+        CoffeeMatch.objects.filter(program=program).update(meet_at=clock.now() + dt.timedelta(days=3), meet_sequence=1)
         world["coffee_match"] = CoffeeMatch.objects.get(program=program)
         world["never_entry"] = services.do_not_pair_add(actor=people["participant"].user, other=people["member"])
     elif kind == "mentorship":
@@ -234,6 +238,12 @@ CASES = [
     Case("coffee match", "get", lambda w: reverse("pairing:coffee_match", args=[w.coffee_match.pk]), ONLY_IN_IT_PAGE),
     Case("we met", "post", lambda w: reverse("pairing:coffee_answer", args=[w.coffee_match.pk]), ONLY_IN_IT_WRITE,
          data=lambda w: {"met": "1"}),
+    Case("suggest a coffee time", "post", lambda w: reverse("pairing:coffee_suggest", args=[w.coffee_match.pk]),
+         ONLY_IN_IT_WRITE,
+         data=lambda w: {"date": (dt.date.today() + dt.timedelta(days=5)).isoformat(), "time": "10:30",
+                         "minutes": "30", "note": "Harbour café", "notify": "on"}),
+    Case("coffee calendar invitation", "get", lambda w: reverse("pairing:coffee_ics", args=[w.coffee_match.pk]),
+         ONLY_IN_IT_PAGE),
     Case("mentorship page", "get", lambda w: reverse("pairing:mentorship", args=[w.mentorship.pk]), MENTORSHIP_PAGE),
     Case("check-in", "post", lambda w: reverse("pairing:mentorship_checkin", args=[w.mentorship.pk]), MENTORSHIP_WRITE,
          data=lambda w: {"met_on": dt.date.today().isoformat(), "notes": "Harbour talk"}),

@@ -25,6 +25,7 @@ from courtyard.surveys.models import (
     Survey,
     SurveyQuestion,
 )
+from tests.conftest import signed_in_client
 from tests.factories import make_profile
 from tests.helpers import db_snapshot
 from tests.surveys.conftest import answer, answers_for, bank, close, make_survey
@@ -424,3 +425,15 @@ def test_we_did_reaches_those_asked_and_the_home_card(org):
     assert [a["title"] for a in selectors.home_actions()] == ["Quiet room opens"]  # not for everyone
     assert [a.title for a in selectors.actions_for(org.platform_people[0].user)] == ["Quiet room opens"]
     assert len(selectors.actions_for(org.sales_people[0].user)) == 2
+
+
+def test_home_card_names_the_idea_once_when_the_title_already_does(org):
+    """"Done: Bike racks" about the idea "Bike racks" reads once on the home card, not "Done: X · X"."""
+    idea = services.idea_create(actor=org.platform_people[0].user, title="Bike racks", body="More of them")
+    services.action_publish(actor=org.admin.user, title="Done: bike  racks", body="In place", idea=idea)
+    services.action_publish(actor=org.admin.user, title="Racks ordered", body="Next week", idea=idea)
+    assert [(a["title"], a["about"]) for a in selectors.home_actions()] == [
+        ("Racks ordered", "Bike racks"), ("Done: bike  racks", ""),
+    ]
+    page = signed_in_client(org.platform_people[1]).get("/").content.decode()
+    assert page.count("Bike racks") == 1

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
+
+from courtyard.core.domain.markdown_text import parser
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -16,16 +15,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    # Raw HTML is off: members write Markdown; nh3 then removes anything unsafe that slips through.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
-        ["table", "strikethrough"]
-    )
-
-
 def render_markdown(text: str) -> SafeString:
-    html = _parser().render(text or "")
+    html = parser().render(text or "")
     # Headings inside member text start at h3 so they never compete with the page's own outline.
     for level in (1, 2):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from courtyard.accounts.models import User
 from courtyard.core.access import is_admin, parse_id
@@ -293,14 +294,19 @@ FEED_PAGE = 20
 FEED_GROUP_PROBES = 200  # SQLite allows 500 terms in one compound SELECT
 
 
-def _feed_facts(actor: User, me: int, position: tuple[Any, int] | None, limit: int) -> list[dict[str, Any]]:
-    """The newest feed facts: one index probe per group of the member's (each stops after ``limit`` rows),
-    one for the people they follow, merged. A single filtered scan of the time index read 140,000 facts to
-    fill a page for a member of two quiet groups (270 ms on the large organization)."""
-    my_groups = list(
+def _my_feed_groups(me: int) -> list[int]:
+    return list(
         Membership.objects.filter(profile_id=me, status=Membership.Status.ACTIVE, muted=False)
         .order_by("group_id").values_list("group_id", flat=True)
     )
+
+
+def _feed_facts(
+    actor: User, me: int, my_groups: list[int], position: tuple[Any, int] | None, limit: int
+) -> list[dict[str, Any]]:
+    """The newest feed facts: one index probe per group of the member's (each stops after ``limit`` rows),
+    one for the people they follow, merged. A single filtered scan of the time index read 140,000 facts to
+    fill a page for a member of two quiet groups (270 ms on the large organization)."""
     base = Participation.objects.filter(verb__in=FEED_VERBS).exclude(member_id=me)
     if position is not None:
         stamp, pk = position
@@ -321,42 +327,122 @@ def _feed_facts(actor: User, me: int, position: tuple[Any, int] | None, limit: i
     return [{column: getattr(fact, column) for column in columns} for fact in facts]
 
 
+def _shown_on_an_earlier_page(me: int, my_groups: list[int], position: tuple[Any, int] | None) -> Any:
+    """Whether a thread (the outer row) already had its item on an earlier page of the feed: some fact of
+    the feed about it, or about one of its live replies, sits at or before the cursor. A thread's item is
+    shown where its newest fact falls, so an older reply to it on a later page is not a second item.
+
+    The facts of one thread all carry its group, so this reads the (group, time) index of that group only;
+    the fact is the member's to see when the group is one of theirs or its author is someone they follow
+    (the group is readable: the thread is in the feed)."""
+    if position is None:
+        return Value(False)
+    stamp, pk = position
+    replies = Post.objects.filter(thread_id=OuterRef(OuterRef("pk")), deleted_at__isnull=True).values("pk")
+    earlier = (
+        Participation.objects.filter(verb__in=FEED_VERBS, group_id=OuterRef("group_id"))
+        .filter(Q(occurred_at__gt=stamp) | Q(occurred_at=stamp, id__gte=pk))
+        .filter(Q(group_id__in=my_groups) | Q(member_id__in=followed_ids(me)))
+        .filter(Q(object_type="thread", object_id=OuterRef("pk")) | Q(object_type="post", object_id__in=replies))
+        .exclude(member_id=me)
+    )
+    return Exists(earlier)
+
+
+def _new_replies(me: int) -> Any:
+    """How many live replies others wrote to a thread (the outer row) since the member last wrote in it: all
+    of them when they never did."""
+    my_last = (
+        Post.objects.filter(thread_id=OuterRef(OuterRef("pk")), author_id=me)
+        .order_by("-created_at").values("created_at")[:1]
+    )
+    counted = (
+        Post.objects.filter(thread_id=OuterRef("pk"), deleted_at__isnull=True)
+        .exclude(author_id=me)
+        .filter(created_at__gt=Coalesce(Subquery(my_last), OuterRef("created_at")))
+        .order_by().values("thread_id").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted), Value(0))
+
+
+FEED_REPLIERS = 3  # the last repliers named (with their photo) on a thread's item
+
+
+def _thread_items(
+    rows: list[dict[str, Any]], threads: Mapping[int, Any], posts: dict[int, Post]
+) -> dict[int, dict[str, Any]]:
+    """One item per thread, at its newest fact on the page, gathering its replies on the page: the last
+    repliers (newest first, each once) and the newest reply's text as the excerpt."""
+    items: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if row["object_type"] == "thread":
+            thread = threads.get(row["object_id"])
+            post = None
+        elif row["object_type"] == "post" and row["object_id"] in posts:
+            post = posts[row["object_id"]]
+            thread = threads.get(post.thread_id)
+        else:
+            continue
+        if thread is None or getattr(thread, "shown_before", False):
+            continue
+        item = items.get(thread.pk)
+        if item is None:
+            item = items[thread.pk] = {
+                "verb": row["verb"], "at": row["occurred_at"], "thread": thread, "group": thread.group,
+                "author": post.author if post else thread.author, "post": post,
+                "text": post.body if post else thread.body, "repliers": [],
+                "new_replies": thread.new_replies,
+            }
+        if post is not None and post.author not in item["repliers"] and len(item["repliers"]) < FEED_REPLIERS:
+            item["repliers"].append(post.author)
+    return items
+
+
 def home_feed(actor: User, *, cursor: str | None = None, size: int = FEED_PAGE) -> dict[str, Any]:
     """What happened in the member's groups (not muted) and what the people they follow wrote where the member
-    may read it, newest first, by cursor. Read from the activity facts, then the items in bulk: six queries."""
+    may read it, newest first, by cursor. Read from the activity facts, then the items in bulk: six queries.
+
+    Replies to one thread are one item, as in Discourse: at the thread's newest activity, with how many new
+    replies it has and who wrote the last ones. The cursor still walks the facts, so pages neither repeat nor
+    skip anything: a thread already shown on an earlier page (one of its facts is at or before the cursor) is
+    not shown again when its older replies come by."""
     position = None
     if cursor:
         position = cursors.decode_cursor(cursor)
         if position is None:
             raise ValueError("bad cursor")
     me = Profile.objects.filter(user=actor).values_list("pk", flat=True).first() or 0
-    rows = _feed_facts(actor, me, position, size + 1)
+    my_groups = _my_feed_groups(me)
+    rows = _feed_facts(actor, me, my_groups, position, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     ids: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         if row["object_id"] is not None:
             ids[row["object_type"]].add(row["object_id"])
-    threads = {t.pk: t for t in Thread.objects.filter(pk__in=ids["thread"], deleted_at__isnull=True).select_related("group", "author")}
     posts = {
         p.pk: p for p in Post.objects.filter(pk__in=ids["post"], deleted_at__isnull=True, thread__deleted_at__isnull=True)
-        .select_related("thread", "thread__group", "author")
+        .select_related("author")
+    }
+    thread_ids = ids["thread"] | {p.thread_id for p in posts.values()}
+    threads = {
+        t.pk: t for t in Thread.objects.filter(pk__in=thread_ids, deleted_at__isnull=True)
+        .select_related("group", "author")
+        .annotate(shown_before=_shown_on_an_earlier_page(me, my_groups, position), new_replies=_new_replies(me))
     }
     resources = {r.pk: r for r in Resource.objects.filter(pk__in=ids["resource"], deleted_at__isnull=True).select_related("group", "added_by")}
-    items = []
+    by_thread = _thread_items(rows, threads, posts)
+    items, placed = [], set()
     for row in rows:
-        item = {"verb": row["verb"], "at": row["occurred_at"]}
-        if row["object_type"] == "thread" and row["object_id"] in threads:
-            thread = threads[row["object_id"]]
-            items.append({**item, "thread": thread, "group": thread.group, "author": thread.author, "text": thread.body})
-        elif row["object_type"] == "post" and row["object_id"] in posts:
-            post = posts[row["object_id"]]
-            items.append({**item, "thread": post.thread, "post": post, "group": post.thread.group, "author": post.author,
-                          "text": post.body})
-        elif row["object_type"] == "resource" and row["object_id"] in resources:
+        if row["object_type"] == "resource" and row["object_id"] in resources:
             resource = resources[row["object_id"]]
-            items.append({**item, "resource": resource, "group": resource.group, "author": resource.added_by,
-                          "text": resource.title})
+            items.append({"verb": row["verb"], "at": row["occurred_at"], "resource": resource, "group": resource.group,
+                          "author": resource.added_by, "text": resource.title})
+            continue
+        thread_id = row["object_id"] if row["object_type"] == "thread" else getattr(posts.get(row["object_id"] or 0), "thread_id", None)
+        if thread_id in by_thread and thread_id not in placed:
+            placed.add(thread_id)
+            items.append(by_thread[thread_id])
     next_cursor = cursors.encode_cursor(rows[-1]["occurred_at"], rows[-1]["id"]) if more and rows else None
     return {"items": items, "next_cursor": next_cursor}
 

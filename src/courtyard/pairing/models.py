@@ -216,6 +216,13 @@ class CoffeeMatch(models.Model):
     answered_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     crosses_departments = models.BooleanField(default=False)
+    # "Suggest a time": the latest suggestion, for everyone in the match to add to their calendar (.ics).
+    # The sequence rises with each new suggestion, so calendars update the entry they have (same UID).
+    meet_at = models.DateTimeField(null=True, blank=True)
+    meet_minutes = models.PositiveSmallIntegerField(default=30)
+    meet_note = models.CharField(max_length=200, blank=True)
+    meet_suggested_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    meet_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["program", "round"], name="coffee_match_round_idx")]

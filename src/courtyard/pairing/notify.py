@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from courtyard.accounts.models import User
+from courtyard.core import clock
 from courtyard.notifications.services import notifications_send_bulk
 from courtyard.notifications.targets import register, through
 from courtyard.pairing.access import access_coffee_match, access_mentorship, access_program
@@ -40,6 +43,22 @@ def coffee_follow_up(*, match_id: int, members: Sequence[Profile]) -> None:
     _send_many(recipients=[p.user for p in members], kind="coffee_follow_up", actor=None,
                text=(_("Did your coffee happen? %(names)s: tell us if you met.") % {"names": _names(members)})[:300],
                url=reverse("pairing:coffee_match", args=[match_id]), object_type="coffee_match", object_id=match_id)
+
+
+def coffee_time_suggested(*, program_name: str, match_id: int, suggested_by: Profile, others: Sequence[Profile],
+                          start: dt.datetime) -> None:
+    """The others of a match hear when one of them suggests a time, in their own time zone, with the page
+    where they add it to their calendar."""
+    url = reverse("pairing:coffee_match", args=[match_id])
+    for person in others:
+        local = start.astimezone(clock.safe_zone(person.timezone))
+        when = formats.date_format(local.replace(tzinfo=None), "l j F Y, H:i")  # as the match page shows it
+        text = _("%(program)s: %(name)s suggests meeting on %(when)s (%(zone)s). Add it to your calendar.") % {
+            "program": program_name, "name": suggested_by.display_name, "when": when,
+            "zone": local.tzname() or person.timezone,
+        }
+        _send_many(recipients=[person.user], kind="coffee_time", actor=suggested_by.user, text=text[:300], url=url,
+                   object_type="coffee_match", object_id=match_id)
 
 
 def mentorship_published(*, program_name: str, match_id: int, mentor: Profile, mentee: Profile, actor: User) -> None:

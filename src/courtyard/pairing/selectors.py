@@ -30,7 +30,8 @@ from courtyard.pairing.models import (
     TeamMember,
     TeamRequest,
 )
-from courtyard.people.access import actor_profile
+from courtyard.people.access import actor_profile, can_see_all_fields
+from courtyard.people.domain.directory import visible_optional_fields
 from courtyard.people.models import Profile
 
 CURRENT_MATCH_DAYS = 45  # a coffee match older than this is not "current" any more
@@ -41,7 +42,9 @@ ROUNDS_SHOWN = 12
 def _members_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "members",
-        queryset=CoffeeMatchMember.objects.select_related("profile", "profile__department").order_by("profile__full_name"),
+        queryset=CoffeeMatchMember.objects.select_related(
+            "profile", "profile__department", "profile__team", "profile__location", "profile__user",
+        ).order_by("profile__full_name"),
     )
 
 
@@ -62,7 +65,8 @@ def programs_for(actor: User, *, kind: str = "", status: str = "") -> list[Progr
 
 
 def current_coffee_matches(profile: Profile, *, program: Program | None = None) -> list[CoffeeMatch]:
-    """The member's latest match in each coffee program (the one of its most recent round), with everyone in it."""
+    """The member's latest match in each coffee program (the one of its most recent round), with everyone in it
+    and, as ``partners``, the people other than the member."""
     since = clock.now() - dt.timedelta(days=CURRENT_MATCH_DAYS)
     matches = CoffeeMatch.objects.filter(members__profile=profile, created_at__gte=since)
     if program is not None:
@@ -74,15 +78,39 @@ def current_coffee_matches(profile: Profile, *, program: Program | None = None) 
     latest: dict[int, CoffeeMatch] = {}
     for match in rows:
         latest.setdefault(match.program_id, match)
+    for match in latest.values():
+        match.partners = [m.profile for m in match.members.all() if m.profile_id != profile.pk]  # type: ignore[attr-defined]
     return list(latest.values())
 
 
 def coffee_match_detail(match: CoffeeMatch) -> CoffeeMatch:
     return (
-        CoffeeMatch.objects.select_related("program", "round", "answered_by")
+        CoffeeMatch.objects.select_related("program", "round", "answered_by", "meet_suggested_by")
         .prefetch_related(_members_prefetch())
         .get(pk=match.pk)
     )
+
+
+def contact_card(viewer: User, profile: Profile) -> dict[str, Any]:
+    """How to reach a match partner: what their directory profile shows this viewer, no more. The optional
+    fields follow the partner's choices (``hidden_fields``) as on the profile page; their local time is read
+    on their own clock. No query: the match's members are loaded with their department, team, location and
+    account."""
+    visible = visible_optional_fields(
+        Profile.OPTIONAL_FIELDS, profile.hidden_fields, viewer_sees_all=can_see_all_fields(viewer, profile)
+    )
+    card: dict[str, Any] = {"profile": profile, "email": profile.user.email if profile.user_id else "",
+                            "department": profile.department, "team": profile.team}
+    if "pronouns" in visible and profile.pronouns:
+        card["pronouns"] = profile.pronouns
+    if "location" in visible and profile.location is not None:
+        card["location"] = profile.location.name
+    if "languages" in visible and profile.languages:
+        card["languages"] = profile.languages
+    if "timezone" in visible and profile.timezone:
+        card["timezone"] = profile.timezone
+        card["local_time"] = clock.now().astimezone(clock.safe_zone(profile.timezone)).time()
+    return card
 
 
 def my_mentorships(profile: Profile) -> list[MentorshipMatch]:

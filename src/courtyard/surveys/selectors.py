@@ -632,14 +632,22 @@ def actions_for(actor: User, *, limit: int = 50) -> list[Action]:
     return list(actions.order_by("-published_at", "-id")[:limit])
 
 
+def _action_about(action: Action) -> str:
+    """What an update is about (its survey or idea), or "" when its title already says it: "Done: Quiet
+    room" about the idea "Quiet room" reads once, not "Done: Quiet room · Quiet room"."""
+    about = action.survey.title if action.survey else (action.idea.title if action.idea else "")
+    if about and " ".join(about.casefold().split()) in " ".join(action.title.casefold().split()):
+        return ""
+    return about
+
+
 def home_actions(limit: int = 3) -> list[dict[str, Any]]:
     """The latest "we did" that every member may see (about ideas, feedback in general, or surveys asked of
     everyone), for the home page card. Cached: the home page pays no query for it once warm."""
     cached = cache.get(HOME_ACTIONS_KEY)
     if cached is None:
         cached = [
-            {"id": a.pk, "title": a.title, "published_at": a.published_at,
-             "about": a.survey.title if a.survey else (a.idea.title if a.idea else "")}
+            {"id": a.pk, "title": a.title, "published_at": a.published_at, "about": _action_about(a)}
             for a in Action.objects.filter(Q(survey__isnull=True) | Q(survey__audience="everyone"))
             .select_related("survey", "idea").order_by("-published_at", "-id")[:limit]
         ]

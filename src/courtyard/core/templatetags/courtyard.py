@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
+from courtyard.core.domain.markdown_text import excerpt
 from courtyard.core.markdown import render_markdown
 
 register = template.Library()
@@ -17,6 +22,31 @@ AVATAR_COLOURS = ["#2d5d7b", "#7a3e65", "#3f6d3a", "#8a4b14", "#4b4a8c", "#1f6f6
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="excerpt")
+def excerpt_filter(text: str, length: int = 180) -> str:
+    """Member-written Markdown as a short plain-text excerpt (``{{ post.body|excerpt:180 }}``): the words
+    without marks, never raw ``**`` or link syntax. Escaped by the template like any text."""
+    return excerpt(text, int(length))
+
+
+@register.filter
+def and_separator(forloop: dict[str, Any]) -> str:
+    """What goes before an item of a list read as a sentence: nothing before the first, "and" before the last,
+    a comma otherwise ("Ana", "Ana and Bo", "Ana, Bo and Cy"), as Django's ``get_text_list`` joins plain
+    text. For lists whose items are markup (links): ``{% for p in people %}{{ forloop|and_separator }}…``."""
+    if forloop["first"]:
+        return ""
+    if forloop["last"]:
+        return " " + gettext("and") + " "
+    return ", "
+
+
+@register.filter
+def and_join(items: Iterable[object]) -> str:
+    """Plain items as a sentence list, "Ana, Bo and Cy" (translated "and"); escaped by the template."""
+    return get_text_list([str(item) for item in items], gettext("and"))
 
 
 @register.simple_tag

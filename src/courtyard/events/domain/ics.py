@@ -38,6 +38,8 @@ class Entry:
     modified: dt.datetime
     organizer_name: str = ""
     categories: tuple[str, ...] = ()
+    # (name, email) of the people invited: written as ATTENDEE lines (a coffee match names both people).
+    attendees: tuple[tuple[str, str], ...] = ()
 
 
 def uid_for(occurrence_id: int, domain: str) -> str:
@@ -85,6 +87,9 @@ def build(entries: list[Entry], *, name: str, now: dt.datetime, refresh_hours: i
             event.add("x-courtyard-host", _text(entry.organizer_name))
         if entry.categories:
             event.add("categories", [_text(category) for category in entry.categories])
+        for attendee_name, email in entry.attendees:
+            event.add("attendee", f"mailto:{_text(email)}",
+                      parameters={"CN": _text(attendee_name), "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION"})
         event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if entry.all_day else "OPAQUE")
         event.add("created", entry.created.astimezone(dt.UTC))

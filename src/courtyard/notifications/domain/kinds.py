@@ -91,6 +91,7 @@ KINDS: tuple[Kind, ...] = (
         _("Connect: coffee, mentoring and teams"),
         Kind("coffee_match", _("Coffee matches"), _("You are paired for coffee, with a first question to ask."), EMAIL),
         Kind("coffee_follow_up", _("Did you meet?"), _("A few days after a coffee round: did your coffee happen?")),
+        Kind("coffee_time", _("Coffee times"), _("Someone you are paired with suggests a time to meet."), EMAIL),
         Kind("mentorship_match", _("Mentorship matches"), _("A mentorship program pairs you with your mentor or mentee."), EMAIL),
         Kind("mentorship_rematch", _("Rematch requests"), _("Someone asks for a new match in a mentorship program you run.")),
         Kind("team_placed", _("Team placements"), _("You are placed in a cross-functional team.")),

@@ -26,6 +26,7 @@ from courtyard.pairing.services.coffee import (
     coffee_round_run,
     coffee_round_run_now,
     coffee_rounds_due,
+    coffee_time_suggest,
 )
 from courtyard.pairing.services.mentorship import (
     MENTORSHIP_WEIGHT_FIELDS,
@@ -79,6 +80,7 @@ __all__ = [
     "coffee_round_run",
     "coffee_round_run_now",
     "coffee_rounds_due",
+    "coffee_time_suggest",
     "cross_side",
     "do_not_pair_add",
     "do_not_pair_remove",

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.audit import audit_record
-from courtyard.core.errors import Conflict
+from courtyard.core.errors import ApplicationError, Conflict
 from courtyard.core.models import Interaction, Participation
+from courtyard.core.validation import clean_text
 from courtyard.groups import selectors as groups_selectors
 from courtyard.pairing import adapters, notify
 from courtyard.pairing.access import check, standing
@@ -218,6 +219,49 @@ def coffee_outcome_set(*, actor: User, match: CoffeeMatch, met: bool) -> CoffeeM
                         program_id=program.pk)
             for a, b in itertools.permutations(member_ids, 2)
         ])
+    return match
+
+
+SUGGEST_AHEAD = dt.timedelta(days=90)  # how far ahead a coffee time may be suggested
+MEET_MINUTES = (15, 30, 45, 60)
+
+
+def coffee_time_suggest(*, actor: User, match: CoffeeMatch, start: dt.datetime, minutes: int, note: str = "",
+                        notify_others: bool = False) -> CoffeeMatch:
+    """One person of the match suggests when to meet: the suggestion replaces the last one (its calendar entry
+    keeps its UID and gets a higher sequence, so calendars move it) and, if asked, the others hear of it."""
+    if start.tzinfo is None:
+        raise ApplicationError(_("Give the time with its time zone."), code="invalid")
+    if minutes not in MEET_MINUTES:
+        raise ApplicationError(_("Choose 15, 30, 45 or 60 minutes."), code="invalid")
+    now = clock.now()
+    if start < now:
+        raise ApplicationError(_("Suggest a time that has not passed yet."), code="invalid")
+    if start > now + SUGGEST_AHEAD:
+        raise ApplicationError(_("Suggest a time within the next 90 days."), code="invalid")
+    note = clean_text((note or "").strip(), field=_("The note"))
+    if len(note) > 200:
+        raise ApplicationError(_("Keep the note under 200 characters."), code="invalid")
+    profile = actor_profile(actor)
+    with transaction.atomic():
+        match = CoffeeMatch.objects.select_for_update().select_related("program").get(pk=match.pk)
+        members = list(
+            Profile.objects.filter(coffee_matches__match=match).select_related("user").order_by("full_name")
+        )
+        check(any(p.pk == profile.pk for p in members), _("Only the people of this match can suggest a time."))
+        match.meet_at = start
+        match.meet_minutes = minutes
+        match.meet_note = note
+        match.meet_suggested_by = profile
+        match.meet_sequence += 1
+        match.save(update_fields=["meet_at", "meet_minutes", "meet_note", "meet_suggested_by", "meet_sequence"])
+        audit_record(action="pairing.coffee.time_suggested", actor=actor, target=match,
+                     data={"start": start.isoformat(), "minutes": minutes, "notified": notify_others})
+        if notify_others:
+            others = [p for p in members if p.pk != profile.pk]
+            transaction.on_commit(lambda: notify.coffee_time_suggested(
+                program_name=match.program.name, match_id=match.pk, suggested_by=profile, others=others, start=start,
+            ))
     return match
 
 

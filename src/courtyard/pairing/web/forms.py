@@ -153,6 +153,19 @@ class AnswerForm(CleanForm):
     met = forms.TypedChoiceField(choices=[("1", _("We met")), ("0", _("We did not meet"))], coerce=lambda v: v == "1")
 
 
+class SuggestTimeForm(CleanForm):
+    """"Suggest a time" on a coffee match: a date and time in the member's own time zone."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    time = forms.TimeField(label=_("Time"), widget=TIME)
+    minutes = forms.TypedChoiceField(label=_("For"), coerce=int, initial=30,
+                                     choices=[(15, _("15 minutes")), (30, _("30 minutes")), (45, _("45 minutes")),
+                                              (60, _("1 hour"))])
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=200,
+                           help_text=_("Where to meet, or a video link."))
+    notify = forms.BooleanField(label=_("Tell the others about it"), required=False, initial=True)
+
+
 class CheckinForm(CleanForm):
     met_on = forms.DateField(label=_("We met on"), widget=DATE)
     notes = forms.CharField(label=_("Notes (only the two of you see them)"), required=False, max_length=5000,

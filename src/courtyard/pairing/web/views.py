@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from courtyard.core.access import is_admin, parse_id
 from courtyard.core.errors import ApplicationError, NotFound
 from courtyard.groups import selectors as groups_selectors
 from courtyard.groups.models import Group
-from courtyard.pairing import selectors, services
+from courtyard.pairing import calendars, selectors, services
 from courtyard.pairing.access import (
     access_coffee_match,
     access_managed_program,
@@ -27,7 +28,7 @@ from courtyard.pairing.access import (
     actor_profile,
 )
 from courtyard.pairing.domain import policy
-from courtyard.pairing.models import MentorshipMatch, Program, PulseResponse, Signup
+from courtyard.pairing.models import CoffeeMatch, MentorshipMatch, Program, PulseResponse, Signup
 from courtyard.pairing.web.forms import (
     AnswerForm,
     CheckinForm,
@@ -41,9 +42,11 @@ from courtyard.pairing.web.forms import (
     SignupForm,
     SnoozeForm,
     StatusForm,
+    SuggestTimeForm,
     SwapForm,
     TeamRequestForm,
 )
+from courtyard.pairing.web.reasons import match_reasons
 from courtyard.people.models import Profile
 
 
@@ -309,9 +312,61 @@ def never_pair_remove(request: AuthedRequest, entry_id: str) -> HttpResponse:
 @require_GET
 def coffee_match(request: AuthedRequest, match_id: str) -> HttpResponse:
     match = selectors.coffee_match_detail(access_coffee_match(request.user, match_id))
+    return _coffee_match_page(request, match, SuggestTimeForm(initial={"minutes": 30, "notify": True}))
+
+
+def _coffee_match_page(request: AuthedRequest, match: CoffeeMatch, form: SuggestTimeForm, status: int = 200) -> HttpResponse:
+    """The match: who, how to reach them (what the directory shows each viewer), why in words (with the
+    points for the program's owner and admins), the suggested time and "did you meet?"."""
     me = actor_profile(request.user)
-    others = [m.profile for m in match.members.all() if m.profile_id != me.pk]
-    return render(request, "pairing/coffee_match.html", {"match": match, "others": others, "me": me})
+    people = {m.profile_id: m.profile for m in match.members.all()}
+    others = [p for pk, p in people.items() if pk != me.pk]
+    my_zone = clock.safe_zone(me.timezone)
+    context = {
+        "match": match, "me": me, "others": others, "form": form,
+        "contacts": [selectors.contact_card(request.user, p) for p in others],
+        "reasons": match_reasons(match.reasons, me=me.pk, people=people),
+        "show_points": is_admin(request.user) or (match.program.owner_id is not None and match.program.owner_id == me.pk),
+        "my_zone": me.timezone or "UTC",
+        "meet_local": match.meet_at.astimezone(my_zone).replace(tzinfo=None) if match.meet_at else None,
+    }
+    return render(request, "pairing/coffee_match.html", context, status=status)
+
+
+@login_required
+@require_POST
+def coffee_suggest(request: AuthedRequest, match_id: str) -> HttpResponse:
+    """Suggest when to meet, in the member's own time zone; the page then offers the calendar invitation."""
+    match = access_coffee_match(request.user, match_id)
+    form = SuggestTimeForm(request.POST)
+    if form.is_valid():
+        me = actor_profile(request.user)
+        data = form.cleaned_data
+        start = dt.datetime.combine(data["date"], data["time"], tzinfo=clock.safe_zone(me.timezone))
+        try:
+            services.coffee_time_suggest(actor=request.user, match=match, start=start, minutes=data["minutes"],
+                                         note=data["note"], notify_others=data["notify"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Time suggested. Add it to your calendar below."))
+            return redirect("pairing:coffee_match", match_id=match.pk)
+    return _coffee_match_page(request, selectors.coffee_match_detail(match), form, status=400)
+
+
+@login_required
+@require_GET
+def coffee_ics(request: AuthedRequest, match_id: str) -> HttpResponse:
+    """The suggested time as a calendar invitation with everyone of the match as attendees; its UID is the
+    match's, so a new suggestion updates the entry people already added."""
+    match = selectors.coffee_match_detail(access_coffee_match(request.user, match_id))
+    if match.meet_at is None:
+        raise NotFound(_("No time has been suggested for this match yet."))
+    body = calendars.invitation(match, url=request.build_absolute_uri(reverse("pairing:coffee_match", args=[match.pk])))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coffee-{match.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

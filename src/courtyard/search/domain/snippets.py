@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from courtyard.core.domain.markdown_text import markdown_to_text
 from courtyard.search.domain.text import normalize_text
 
 
@@ -19,14 +20,10 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origin
 
 
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-MARKDOWN_MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~]{1,3}")
-
-
 def plain_text(markdown: str) -> str:
-    """Markdown as the words a reader sees: links become their text, emphasis and list marks go."""
-    text = MARKDOWN_LINK.sub(r"\1", markdown or "")
-    return MARKDOWN_MARKS.sub(lambda m: m.group(1) or "", text)
+    """Markdown as the words a reader sees (links become their text, emphasis and list marks go): the same
+    plain text as the excerpts on the home page and elsewhere."""
+    return markdown_to_text(markdown)
 
 
 def snippet(text: str, tokens: list[str], *, width: int = 180) -> str:
