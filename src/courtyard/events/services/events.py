@@ -229,13 +229,19 @@ def _materialize(event: Event, now: dt.datetime) -> list[Occurrence]:
     return created
 
 
+# Who hears about a change or a cancellation: those going, waiting or undecided. Someone who said not going has
+# said the date does not concern them, so a new time, place or a cancellation is not news for them.
+CONCERNED = (Rsvp.Status.GOING, Rsvp.Status.MAYBE, Rsvp.Status.WAITLISTED)
+
+
 def _answered(occurrences: Iterable[Occurrence]) -> list[Profile]:
-    """Everyone who answered any of these occurrences (going, maybe, not going or waiting), once each."""
+    """Everyone concerned by any of these occurrences (going, maybe or waiting, not "not going"), once each."""
     ids = [o.pk for o in occurrences]
     if not ids:
         return []
     return list(
-        Profile.objects.filter(event_rsvps__occurrence_id__in=ids, is_active=True).select_related("user").distinct()
+        Profile.objects.filter(event_rsvps__occurrence_id__in=ids, event_rsvps__status__in=CONCERNED, is_active=True)
+        .select_related("user").distinct()
     )
 
 
