@@ -267,7 +267,7 @@ def occurrence_detail(
     hosts = list(Profile.objects.filter(pk__in=EventHost.objects.filter(event=event).values("profile_id"))
                  .annotate(answered=Exists(Rsvp.objects.filter(occurrence=occurrence, profile_id=OuterRef("pk"))))
                  .select_related("department").order_by("full_name"))
-    unanswered = [h for h in hosts if not h.answered and h.is_active]  # type: ignore[attr-defined]
+    unanswered = [h for h in hosts if not h.answered and h.is_active]
     return {
         "hosts": hosts,
         "hosts_going": unanswered,
