@@ -447,7 +447,7 @@ def event_update(request: ApiRequest, event_id: int, payload: EventPatch) -> dic
     return event_out(event, current)
 
 
-@router.post("/{event_id}/cancel", response=EventOut, summary="Cancel an event (hosts); everyone who answered is told")
+@router.post("/{event_id}/cancel", response=EventOut, summary="Cancel an event (hosts); everyone going, undecided or waiting is told")
 def event_cancel(request: ApiRequest, event_id: int, payload: CancelIn) -> dict[str, Any]:
     event, current = access_event(request.auth, event_id)
     services.event_cancel(actor=request.auth, event=event, reason=payload.reason)

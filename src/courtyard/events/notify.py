@@ -59,7 +59,7 @@ def promoted(*, occurrence: Occurrence, event: Event, people: list[Profile], act
 
 
 def changed(*, event: Event, occurrence: Occurrence, people: list[Profile], actor: User, what: str) -> None:
-    """Everyone who answered hears about a new time or place, in their own time zone."""
+    """Everyone going, undecided or waiting hears about a new time or place, in their own time zone."""
     for tz_name, users in _by_zone(people).items():
         _send_many(
             recipients=users, kind="event_changed", actor=actor,

@@ -356,8 +356,8 @@ def event_create(*, actor: User, data: EventData) -> Event:
 
 @transaction.atomic
 def event_update(*, actor: User, event: Event, data: EventData) -> Event:
-    """Change the series: future dates follow (except those changed on their own); everyone who answered them
-    hears about a new time or place. A capacity below the seats already taken is refused."""
+    """Change the series: future dates follow (except those changed on their own); everyone going, undecided or
+    waiting hears about a new time or place. A capacity below the seats already taken is refused."""
     require_manager(standing(actor, event), _("Only the event's hosts can change it."))
     if event.is_cancelled:
         raise Conflict(_("This event is cancelled."), code="cancelled")
@@ -421,7 +421,8 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
 
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
-    """Cancel the whole event: its future dates are cancelled and everyone who answered them is told."""
+    """Cancel the whole event: its future dates are cancelled and everyone going, undecided or
+    waiting is told."""
     require_manager(standing(actor, event), _("Only the event's hosts can cancel it."))
     if event.is_cancelled:
         return event

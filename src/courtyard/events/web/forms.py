@@ -181,7 +181,7 @@ class OccurrenceForm(CleanForm):
     end = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput(),
                               input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
-    note = forms.CharField(label=_("Note to everyone who answered"), required=False, max_length=500,
+    note = forms.CharField(label=_("Note to everyone going, undecided or waiting"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:

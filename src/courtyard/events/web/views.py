@@ -153,7 +153,7 @@ def edit(request: AuthedRequest, event_id: str) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Event saved. Everyone who answered was told about a new time or place."))
+            messages.success(request, _("Event saved. Everyone going, undecided or waiting was told about a new time or place."))
             return redirect("events:detail", event_id=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": event},
                   status=400 if form.errors else 200)
@@ -164,7 +164,7 @@ def edit(request: AuthedRequest, event_id: str) -> HttpResponse:
 def cancel(request: AuthedRequest, event_id: str) -> HttpResponse:
     event, _current = access_event(request.user, event_id)
     services.event_cancel(actor=request.user, event=event, reason=request.POST.get("reason", ""))
-    messages.success(request, _("The event is cancelled; everyone who answered was told."))
+    messages.success(request, _("The event is cancelled; everyone going, undecided or waiting was told."))
     return redirect("events:detail", event_id=event.pk)
 
 
@@ -302,7 +302,7 @@ def occurrence_edit(request: AuthedRequest, event_id: str, occurrence_id: str) -
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("This date was changed; everyone who answered was told."))
+            messages.success(request, _("This date was changed; everyone going, undecided or waiting was told."))
             return _back(occurrence)
     return render(request, "events/occurrence_form.html", {"form": form, "event": event, "occurrence": occurrence},
                   status=400 if form.errors else 200)
@@ -313,7 +313,7 @@ def occurrence_edit(request: AuthedRequest, event_id: str, occurrence_id: str) -
 def occurrence_cancel(request: AuthedRequest, event_id: str, occurrence_id: str) -> HttpResponse:
     occurrence, _current = _occurrence_in(request, event_id, occurrence_id)
     services.occurrence_cancel(actor=request.user, occurrence=occurrence, reason=request.POST.get("reason", ""))
-    messages.success(request, _("This date is cancelled; everyone who answered was told."))
+    messages.success(request, _("This date is cancelled; everyone going, undecided or waiting was told."))
     return _back(occurrence)
 
 

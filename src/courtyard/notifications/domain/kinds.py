@@ -42,8 +42,8 @@ KINDS: tuple[Kind, ...] = (
     *_area(
         _("Events"),
         Kind("event_waitlist_promoted", _("Seats from the waitlist"), _("A seat frees up at an event you are waiting for, and it is yours.")),
-        Kind("event_changed", _("Event changes"), _("An event you answered moves to another time or place.")),
-        Kind("event_cancelled", _("Event cancellations"), _("An event you answered is cancelled.")),
+        Kind("event_changed", _("Event changes"), _("An event you are going to, might go to or wait for moves to another time or place.")),
+        Kind("event_cancelled", _("Event cancellations"), _("An event you are going to, might go to or wait for is cancelled.")),
         Kind("event_reminder", _("Event reminders"), _("A day before (at 09:00 your time) and an hour before an event you are going to or said maybe to.")),
         Kind("event_feedback", _("Event feedback"), _("After an event you attended: two quick questions for the hosts.")),
         Kind("event_host", _("Hosting events"), _("Someone makes you a host of an event.")),
