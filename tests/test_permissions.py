@@ -395,6 +395,7 @@ OTHER_MATRICES = {
     "events/<str:event_id>/<str:occurrence_id>/rsvp/", "events/<str:event_id>/<str:occurrence_id>/change/",
     "events/<str:event_id>/<str:occurrence_id>/cancel/", "events/<str:event_id>/<str:occurrence_id>/checkin/",
     "events/<str:event_id>/<str:occurrence_id>/checkin/code/", "events/<str:event_id>/<str:occurrence_id>/self-checkin/",
+    "events/<str:event_id>/<str:occurrence_id>/answers/<str:rsvp_id>/remove/",
     "events/<str:event_id>/<str:occurrence_id>/attendees.csv", "events/<str:event_id>/<str:occurrence_id>/feedback/",
     "events/<str:event_id>/<str:occurrence_id>/feedback/results/", "events/<str:event_id>/<str:occurrence_id>/media/",
     "events/<str:event_id>/<str:occurrence_id>/occurrence.ics",
