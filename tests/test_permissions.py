@@ -404,6 +404,7 @@ OTHER_MATRICES = {
     "api/events/occurrences/<occurrence_id>/cancel", "api/events/occurrences/<occurrence_id>/rsvp",
     "api/events/occurrences/<occurrence_id>/attendees", "api/events/occurrences/<occurrence_id>/checkins",
     "api/events/occurrences/<occurrence_id>/checkin", "api/events/occurrences/<occurrence_id>/feedback",
+    "api/events/occurrences/<occurrence_id>/answers/<rsvp_id>/remove",
     # tests/surveys/test_permissions.py (Voice: surveys, results, pulses, question bank, ideas, "we did")
     "voice/", "voice/surveys/<str:survey_id>/", "voice/surveys/<str:survey_id>/results/",
     "voice/surveys/<str:survey_id>/results.csv", "voice/manage/", "voice/manage/new/", "voice/manage/questions/",

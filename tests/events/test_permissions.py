@@ -63,6 +63,7 @@ API_ROUTES = {
     "api/events/occurrences/<occurrence_id>/cancel", "api/events/occurrences/<occurrence_id>/rsvp",
     "api/events/occurrences/<occurrence_id>/attendees", "api/events/occurrences/<occurrence_id>/checkins",
     "api/events/occurrences/<occurrence_id>/checkin", "api/events/occurrences/<occurrence_id>/feedback",
+    "api/events/occurrences/<occurrence_id>/answers/<rsvp_id>/remove",
 }
 
 
@@ -286,6 +287,9 @@ CASES = [
          data=lambda w: {"status": "maybe"}),
     Case("api cancel answer", "delete", lambda w: f"/api/events/occurrences/{w.upcoming.pk}/rsvp", API_READ,
          json_body=True),
+    Case("api remove an answer", "post",
+         lambda w: f"/api/events/occurrences/{w.upcoming.pk}/answers/{w.member_upcoming_rsvp.pk}/remove", API_MANAGE,
+         json_body=True, data=lambda w: {"note": "Double booked"}),
     Case("api attendees", "get", lambda w: f"/api/events/occurrences/{w.live.pk}/attendees", API_READ),
     Case("api check-ins", "post", lambda w: f"/api/events/occurrences/{w.live.pk}/checkins", API_MANAGE,
          json_body=True, data=lambda w: {"rsvp_ids": [w.member_live_rsvp.pk], "mark": "attended"}),

@@ -236,6 +236,16 @@ def test_a_host_removes_an_answer_the_person_is_told_and_the_waitlist_moves_up(n
     with pytest.raises(Conflict) as again:
         services.rsvp_remove(actor=host.user, occurrence=occurrence, rsvp_id=rsvp.pk)
     assert again.value.code == "not_going"
+    # The API does the same for hosts; a second removal is a clear 409 that changes nothing.
+    api = hosting.post(f"/api/events/occurrences/{occurrence.pk}/answers/{rsvp.pk}/remove", {"note": ""},
+                       content_type="application/json")
+    assert api.status_code == 409
+    assert api.json()["code"] == "not_going"
+    promoted = Rsvp.objects.get(occurrence=occurrence, profile=next_in_line)
+    api = hosting.post(f"/api/events/occurrences/{occurrence.pk}/answers/{promoted.pk}/remove",
+                       {"note": "Sorry"}, content_type="application/json")
+    assert api.status_code == 200
+    assert api.json()["status"] == "not_going"
 
 
 # --- Hosts hear about answers when they ask -----------------------------------------------------------------

@@ -217,6 +217,10 @@ class RsvpIn(InputSchema):
     answers: dict[str, CleanText] = Field(default_factory=dict, max_length=10)
 
 
+class RemoveIn(InputSchema):
+    note: CleanText = Field("", max_length=500, description="Told to the person, with the removal")
+
+
 class RsvpOut(Schema):
     id: int
     occurrence_id: int
@@ -519,6 +523,14 @@ def rsvp_set(request: ApiRequest, occurrence_id: int, payload: RsvpIn) -> dict[s
 def rsvp_cancel(request: ApiRequest, occurrence_id: int) -> dict[str, Any]:
     occurrence, _current = access_occurrence(request.auth, occurrence_id)
     return rsvp_out(services.rsvp_cancel(actor=request.auth, occurrence=occurrence))
+
+
+@router.post("/occurrences/{occurrence_id}/answers/{rsvp_id}/remove", response=RsvpOut,
+             summary="Take someone off a date (hosts): they are told, their seats go to the waitlist")
+def rsvp_remove(request: ApiRequest, occurrence_id: int, rsvp_id: DbId, payload: RemoveIn) -> dict[str, Any]:
+    occurrence, _current = access_occurrence(request.auth, occurrence_id)
+    return rsvp_out(services.rsvp_remove(actor=request.auth, occurrence=occurrence, rsvp_id=rsvp_id,
+                                         note=payload.note))
 
 
 @router.get("/occurrences/{occurrence_id}/attendees", response=AttendeePage,
