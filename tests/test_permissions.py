@@ -406,6 +406,7 @@ OTHER_MATRICES = {
     "events/<str:event_id>/<str:occurrence_id>/rsvp/", "events/<str:event_id>/<str:occurrence_id>/change/",
     "events/<str:event_id>/<str:occurrence_id>/cancel/", "events/<str:event_id>/<str:occurrence_id>/checkin/",
     "events/<str:event_id>/<str:occurrence_id>/checkin/code/", "events/<str:event_id>/<str:occurrence_id>/self-checkin/",
+    "events/<str:event_id>/<str:occurrence_id>/answers/<str:rsvp_id>/remove/",
     "events/<str:event_id>/<str:occurrence_id>/attendees.csv", "events/<str:event_id>/<str:occurrence_id>/feedback/",
     "events/<str:event_id>/<str:occurrence_id>/feedback/results/", "events/<str:event_id>/<str:occurrence_id>/media/",
     "events/<str:event_id>/<str:occurrence_id>/occurrence.ics",
@@ -414,6 +415,7 @@ OTHER_MATRICES = {
     "api/events/occurrences/<occurrence_id>/cancel", "api/events/occurrences/<occurrence_id>/rsvp",
     "api/events/occurrences/<occurrence_id>/attendees", "api/events/occurrences/<occurrence_id>/checkins",
     "api/events/occurrences/<occurrence_id>/checkin", "api/events/occurrences/<occurrence_id>/feedback",
+    "api/events/occurrences/<occurrence_id>/answers/<rsvp_id>/remove",
     # tests/surveys/test_permissions.py (Voice: surveys, results, pulses, question bank, ideas, "we did")
     "voice/", "voice/surveys/<str:survey_id>/", "voice/surveys/<str:survey_id>/results/",
     "voice/surveys/<str:survey_id>/results.csv", "voice/manage/", "voice/manage/new/", "voice/manage/questions/",

@@ -95,7 +95,7 @@ def test_create_answer_waitlist_promotion_checkin_and_feedback(browser, live_ser
     bo.goto(event_url)
     expect(bo.locator(".cy-when").first).to_contain_text("12:00–15:00")
     bo.get_by_label("Going", exact=True).check()
-    bo.get_by_role("button", name="Send my answer").click()
+    bo.get_by_role("button", name="Join the waitlist").click()  # the only seat is Ana's
     expect(bo.locator("#waitlist-place")).to_contain_text("You are number 1 on the waitlist.")
     check_accessibility(bo, "event-page-waitlist")
 
@@ -151,6 +151,77 @@ def test_create_answer_waitlist_promotion_checkin_and_feedback(browser, live_ser
     phone.get_by_role("link", name="Feedback").click()
     expect(phone.get_by_text(re.compile("1 person answered"))).to_be_visible()
     assert Event.objects.get().title == "Board game night"
+
+
+DESKTOP = {"width": 1366, "height": 768}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_seats_party_size_waitlist_button_and_no_checkin_for_the_waitlist(browser, live_server, people, moment,
+                                                                           viewport):
+    from courtyard.events import services
+    from courtyard.events.models import Occurrence
+    from tests.events.conftest import event_data
+
+    event = services.event_create(actor=people["hana"].user, data=event_data(
+        title="Pottery evening", start_date=dt.date(2030, 3, 9), start_time=dt.time(18, 0), end_time=dt.time(20, 0),
+        capacity=3, allow_guests=True, max_guests=2))
+    occurrence = Occurrence.objects.get(event=event)
+    services.rsvp_set(actor=people["ana"].user, occurrence=occurrence, status="going", guests=1)
+    event_url = f"{live_server.url}/events/{event.pk}/{occurrence.pk}/"
+    tiny = services.event_create(actor=people["hana"].user, data=event_data(
+        title="Tiny workshop", start_date=dt.date(2030, 3, 10), start_time=dt.time(10, 0), end_time=dt.time(11, 0),
+        capacity=1))
+    tiny_date = Occurrence.objects.get(event=tiny)
+    services.rsvp_set(actor=people["ana"].user, occurrence=tiny_date, status="going")
+
+    # The list and the page count alike: Ana and her guest take 2 of 3 seats; Hana hosts, so she is going too.
+    bo = signed_in(browser, live_server, "bo@example.com", viewport=viewport)
+    bo.goto(f"{live_server.url}/events/")
+    card = bo.locator("#event-list li", has_text="Pottery evening")
+    expect(card).to_contain_text("2 going")
+    expect(card).to_contain_text("(incl. 1 host)")
+    expect(card).to_contain_text("2 of 3 seats taken")
+    check_accessibility(bo, f"events-list-seats-{viewport['width']}")
+    # A full date: the answer button says what it does.
+    bo.goto(f"{live_server.url}/events/{tiny.pk}/{tiny_date.pk}/")
+    expect(bo.locator("#seat-count")).to_contain_text("1 of 1 seat taken, 0 free")
+    expect(bo.get_by_role("button", name="Join the waitlist")).to_be_visible()
+    expect(bo.get_by_role("button", name="Send my answer")).to_have_count(0)
+    check_accessibility(bo, f"event-full-{viewport['width']}")
+    bo.goto(event_url)
+    expect(bo.locator("#seat-count")).to_contain_text("2 going (including 1 host)")
+    expect(bo.locator("#seat-count")).to_contain_text("2 of 3 seats taken, 1 free")
+
+    # Bo comes with a guest: one seat is free, his party needs two. He is told so, and offered the waitlist.
+    bo.get_by_label("Going", exact=True).check()
+    bo.get_by_label("Guests (up to 2)").fill("1")
+    bo.get_by_role("button", name="Send my answer").click()
+    expect(bo.get_by_role("alert")).to_contain_text("Only 1 seat is left; your party needs 2.")
+    expect(bo.get_by_text("The event is full")).to_have_count(0)
+    expect(bo.get_by_text("Join waitlist", exact=True)).to_have_count(0)  # no stray label of the hidden choice
+    check_accessibility(bo, f"event-party-does-not-fit-{viewport['width']}")
+    bo.get_by_role("button", name="Join the waitlist").click()
+    expect(bo.locator("#waitlist-place")).to_contain_text("You are number 1 on the waitlist.")
+    expect(bo.get_by_role("button", name="Leave the waitlist")).to_be_visible()
+
+    # The evening (signed in again: the clock jumped a day): check-in is open, but a waitlisted person has no
+    # seat and sees no "Check in"; Ana, who is going, does.
+    moment.moment = dt.datetime(2030, 3, 9, 16, 40, tzinfo=dt.UTC)  # 17:40 in Berlin
+    bo.context.close()
+    bo = signed_in(browser, live_server, "bo@example.com", viewport=viewport)
+    bo.goto(event_url)
+    expect(bo.locator("#waitlist-place")).to_be_visible()
+    expect(bo.get_by_role("link", name="Check in")).to_have_count(0)
+    check_accessibility(bo, f"event-waitlisted-checkin-{viewport['width']}")
+    width = bo.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"the event page scrolls sideways ({width}px)"
+    ana = signed_in(browser, live_server, "ana@example.com", viewport=viewport)
+    ana.goto(event_url)
+    expect(ana.get_by_role("link", name="Check in")).to_be_visible()
+
+    for page in (bo, ana):
+        page.context.close()
 
 
 def test_calendar_and_subscription_pages(browser, live_server, people, moment):

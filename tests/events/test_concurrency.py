@@ -48,10 +48,12 @@ def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
-def answer(profile, occurrence_id: int, status: str = "going", guests: int = 0) -> Callable[[], Rsvp]:
+def answer(profile, occurrence_id: int, status: str = "going", guests: int = 0,
+           join_waitlist: bool = False) -> Callable[[], Rsvp]:
     def call() -> Rsvp:
         occurrence = Occurrence.objects.select_related("event", "event__group").get(pk=occurrence_id)
-        return services.rsvp_set(actor=profile.user, occurrence=occurrence, status=status, guests=guests)
+        return services.rsvp_set(actor=profile.user, occurrence=occurrence, status=status, guests=guests,
+                                 join_waitlist=join_waitlist)
 
     return call
 
@@ -99,7 +101,8 @@ def test_guests_are_counted_under_concurrency(sixty, sent):
                        allow_guests=True, max_guests=2)
     occurrence = Occurrence.objects.get(event=event)
     parties = sixty[:30]
-    results = at_once([answer(p, occurrence.pk, guests=1 + i % 2) for i, p in enumerate(parties)])
+    # Every party accepts the waitlist when too few seats are left for it (else it is told so and not placed).
+    results = at_once([answer(p, occurrence.pk, guests=1 + i % 2, join_waitlist=True) for i, p in enumerate(parties)])
     assert not [r for r in results if isinstance(r, Exception)], results
     going = list(Rsvp.objects.filter(occurrence=occurrence, status="going"))
     occurrence.refresh_from_db()

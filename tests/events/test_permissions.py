@@ -49,6 +49,7 @@ EVENT_ROUTES = {
     "events/<str:event_id>/<str:occurrence_id>/rsvp/", "events/<str:event_id>/<str:occurrence_id>/change/",
     "events/<str:event_id>/<str:occurrence_id>/cancel/", "events/<str:event_id>/<str:occurrence_id>/checkin/",
     "events/<str:event_id>/<str:occurrence_id>/checkin/code/",
+    "events/<str:event_id>/<str:occurrence_id>/answers/<str:rsvp_id>/remove/",
     "events/<str:event_id>/<str:occurrence_id>/self-checkin/",
     "events/<str:event_id>/<str:occurrence_id>/attendees.csv",
     "events/<str:event_id>/<str:occurrence_id>/feedback/",
@@ -62,6 +63,7 @@ API_ROUTES = {
     "api/events/occurrences/<occurrence_id>/cancel", "api/events/occurrences/<occurrence_id>/rsvp",
     "api/events/occurrences/<occurrence_id>/attendees", "api/events/occurrences/<occurrence_id>/checkins",
     "api/events/occurrences/<occurrence_id>/checkin", "api/events/occurrences/<occurrence_id>/feedback",
+    "api/events/occurrences/<occurrence_id>/answers/<rsvp_id>/remove",
 }
 
 
@@ -83,6 +85,7 @@ class World:
     profiles: dict[str, Any]
     clients: dict[str, Client]
     member_live_rsvp: Rsvp
+    member_upcoming_rsvp: Rsvp
     photo: Media
     token: str
 
@@ -127,7 +130,7 @@ def build_world(kind: str, clock: FrozenClock) -> World:
     for occurrence in (past, live, upcoming):
         occurrence.refresh_from_db()
     return World(kind, event, past, live, upcoming, people, clients, Rsvp.objects.get(occurrence=live, profile=member),
-                 photo, token)
+                 Rsvp.objects.get(occurrence=upcoming, profile=member), photo, token)
 
 
 @pytest.fixture
@@ -246,6 +249,11 @@ CASES = [
     Case("check-in list", "get", occ("checkin", "live"), MANAGE_PAGE),
     Case("check people in", "post", occ("checkin", "live"), MANAGE_WRITE,
          data=lambda w: {"rsvp": [w.member_live_rsvp.pk], "mark": "attended"}),
+    Case("remove an answer: confirmation", "get", lambda w: reverse(
+        "events:answer_remove", args=[w.event.pk, w.upcoming.pk, w.member_upcoming_rsvp.pk]), MANAGE_PAGE),
+    Case("remove an answer", "post", lambda w: reverse(
+        "events:answer_remove", args=[w.event.pk, w.upcoming.pk, w.member_upcoming_rsvp.pk]), MANAGE_WRITE,
+         data=lambda w: {"note": "Double booked"}),
     Case("new check-in code", "post", occ("checkin_code_reset", "live"), MANAGE_WRITE),
     Case("self check-in page", "get", occ("self_checkin", "live"), READ),
     Case("self check-in", "post", occ("self_checkin", "live"), ANSWER, data=lambda w: {"code": w.live.checkin_code}),
@@ -279,6 +287,9 @@ CASES = [
          data=lambda w: {"status": "maybe"}),
     Case("api cancel answer", "delete", lambda w: f"/api/events/occurrences/{w.upcoming.pk}/rsvp", API_READ,
          json_body=True),
+    Case("api remove an answer", "post",
+         lambda w: f"/api/events/occurrences/{w.upcoming.pk}/answers/{w.member_upcoming_rsvp.pk}/remove", API_MANAGE,
+         json_body=True, data=lambda w: {"note": "Double booked"}),
     Case("api attendees", "get", lambda w: f"/api/events/occurrences/{w.live.pk}/attendees", API_READ),
     Case("api check-ins", "post", lambda w: f"/api/events/occurrences/{w.live.pk}/checkins", API_MANAGE,
          json_body=True, data=lambda w: {"rsvp_ids": [w.member_live_rsvp.pk], "mark": "attended"}),

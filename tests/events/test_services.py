@@ -96,7 +96,13 @@ def test_waitlist_in_arrival_order_with_guests_and_promotion(now, host, guest_li
     occurrence = first(event)
     a, b, c, d, _e, _f = guest_list
     assert answer(a, occurrence, guests=1).status == "going"  # 2 seats
-    assert answer(b, occurrence, guests=1).status == "waitlisted"  # needs 2, 1 left
+    # b needs 2 seats and 1 is left: told so (never "full"), and nothing changes until b chooses the waitlist
+    with pytest.raises(Conflict) as too_big:
+        answer(b, occurrence, guests=1)
+    assert too_big.value.code == "party_does_not_fit"
+    assert "Only 1 seat is left; your party needs 2." in too_big.value.message
+    assert not Rsvp.objects.filter(occurrence=occurrence, profile=b).exists()
+    assert answer(b, occurrence, guests=1, join_waitlist=True).status == "waitlisted"
     assert answer(c, occurrence).status == "waitlisted"  # would fit, but b was first: nobody overtakes
     assert answer(d, occurrence, status="maybe").status == "maybe"
     occurrence.refresh_from_db()
@@ -220,7 +226,8 @@ def test_series_change_moves_future_dates_and_tells_who_answered(now, host, gues
     moved = list(Occurrence.objects.filter(event=event).order_by("start_at"))
     assert [o.start_at.hour for o in moved] == [18, 18, 18, 18]  # 19:00 Berlin, winter time
     assert all(o.sequence > sequences[o.pk] for o in moved)
-    assert {s["recipient"] for s in sent} == {guest_list[0].user, guest_list[1].user}
+    # guest_list[1] said not going: a new time is no news for them
+    assert {s["recipient"] for s in sent} == {guest_list[0].user}
     assert {s["kind"] for s in sent} == {"event_changed"}
 
 

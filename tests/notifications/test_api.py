@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from courtyard.core import clock
+from courtyard.notifications.domain.kinds import BY_KEY
 from courtyard.notifications.models import Notification, Preference
 from tests.api.conftest import api_for
 from tests.helpers import db_snapshot
@@ -71,7 +72,8 @@ def test_preferences_get_and_put(member):
     api = api_for(member)
     listed = api.get("/api/notifications/preferences").body
     assert {p["kind"] for p in listed} >= {"mention", "reply_to_thread", "join_request", "join_approved"}
-    assert all(p["enabled"] for p in listed)
+    assert all(p["enabled"] == BY_KEY[p["kind"]].default_on for p in listed)  # nothing chosen yet: the defaults
+    assert {p["kind"]: p["enabled"] for p in listed}["event_rsvp_received"] is False  # a host's opt-in
     changed = api.request("put", "/api/notifications/preferences", {"mention": False}).body
     assert {p["kind"]: p["enabled"] for p in changed}["mention"] is False
     assert list(Preference.objects.values_list("kind", "channel")) == [("mention", "off")]

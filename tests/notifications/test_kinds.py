@@ -40,16 +40,20 @@ def test_a_members_own_choice_wins_over_the_default():
 EMAIL_NOW = {
     "mention", "reply_to_thread", "answer_accepted", "coffee_match", "event_changed", "event_cancelled",
     "event_waitlist_promoted", "kudos_received", "mentorship_match", "survey_opened",
-    # Kinds added later that are just as personal and time-bound: meeting a buddy, a coffee time to answer.
-    "buddy_introduced", "coffee_time",
+    # Kinds added later that are just as personal and time-bound: meeting a buddy, a coffee time to answer,
+    # being taken off an event's list.
+    "buddy_introduced", "coffee_time", "event_rsvp_removed",
 }
+
+OFF_BY_DEFAULT = {"event_rsvp_received"}
 
 
 def test_the_default_channels_follow_the_kind():
     """What matters to one member now is emailed at once; group activity and the rest wait for the digest."""
     assert {kind.key for kind in KINDS if kind.default_channel == EMAIL} == EMAIL_NOW
-    assert {kind.default_channel for kind in KINDS if kind.key not in EMAIL_NOW} == {DIGEST}
-    assert all(kind.default_on for kind in KINDS)
+    # Off until a member asks for it: a host hearing of every answer to their events.
+    assert {kind.key for kind in KINDS if not kind.default_on} == OFF_BY_DEFAULT
+    assert {kind.default_channel for kind in KINDS if kind.key not in EMAIL_NOW | OFF_BY_DEFAULT} == {DIGEST}
 
 
 def test_choices_as_channels_or_the_older_true_and_false():

@@ -153,6 +153,13 @@ CASES: dict[str, tuple[Send, Callable[[World, Profile], None] | None]] = {
     "event_feedback": (lambda w, p: event_notify.feedback_requested(event=w.event, occurrence=w.occurrence,
                                                                     people=[p]), _leave),
     "event_host": (lambda w, p: event_notify.host_added(event=w.event, people=[p], actor=w.organizer.user), _leave),
+    "event_rsvp_removed": (lambda w, p: event_notify.rsvp_removed(event=w.event, occurrence=w.occurrence, person=p,
+                                                                  actor=w.organizer.user, note=SECRET), _leave),
+    # off by default: the host chose it first
+    "event_rsvp_received": (lambda w, p: (
+        services.preferences_set(actor=p.user, choices={"event_rsvp_received": True}),
+        event_notify.rsvp_received(event=w.event, occurrence=w.occurrence, hosts=[p], person=w.organizer,
+                                   status="going", actor=w.organizer.user)), _leave),
     "kudos_received": (lambda w, p: recognition_notify.kudos_received(
         kudos=w.kudos, sender_name=f"{SECRET} sender", receivers=[p.user], actor=w.organizer.user), None),
     "kudos_agreed": (lambda w, p: recognition_notify.kudos_agreed(

@@ -18,6 +18,7 @@ from courtyard.core.schemas import CleanText, DbId, InputSchema, Ok, PersonRef
 from courtyard.events import selectors, services
 from courtyard.events.access import access_event, access_occurrence, require_manager
 from courtyard.events.domain import rules
+from courtyard.events.domain.waitlist import Seats
 from courtyard.events.models import Event, Occurrence, Rsvp
 from courtyard.groups.access import access_group
 from courtyard.people.access import actor_profile
@@ -127,8 +128,11 @@ class OccurrenceOut(Schema):
     cancelled: bool
     note: str
     capacity: int | None
-    seats_taken: int
-    going_count: int
+    seats_taken: int = Field(..., description="Seats taken: the members going and their guests")
+    free_seats: int | None = Field(..., description="Seats left (null: no limit); a party larger than this waits")
+    going_count: int = Field(..., description="People going: members who answered going, and hosts who have not "
+                                              "answered (a host is going to their own event, without taking a seat)")
+    hosts_going: int = Field(..., description="Of going_count, the hosts counted without an answer")
     maybe_count: int
     waitlist_count: int
     attended_count: int
@@ -208,7 +212,13 @@ class CancelIn(InputSchema):
 class RsvpIn(InputSchema):
     status: Literal["going", "maybe", "not_going"]
     guests: int = Field(0, ge=0, le=10)
+    join_waitlist: bool = Field(False, description="When some seats are free but too few for your party: wait for "
+                                                   "seats for the whole party (else 409 party_does_not_fit)")
     answers: dict[str, CleanText] = Field(default_factory=dict, max_length=10)
+
+
+class RemoveIn(InputSchema):
+    note: CleanText = Field("", max_length=500, description="Told to the person, with the removal")
 
 
 class RsvpOut(Schema):
@@ -290,14 +300,16 @@ def person(profile: Profile) -> dict[str, Any]:
     return {"id": profile.pk, "display_name": profile.display_name}
 
 
-def occurrence_out(o: Occurrence, my_status: str | None = None) -> dict[str, Any]:
+def occurrence_out(o: Occurrence, my_status: str | None = None, seats: Seats | None = None) -> dict[str, Any]:
     e = o.event
+    seats = seats or selectors.seat_summary(o)
     return {
         "id": o.pk, "event_id": e.pk, "title": e.title, "kind": e.kind, "format": e.format,
         "group": e.group.slug if e.group_id and e.group else None, "members_only": e.visibility == Event.Visibility.GROUP,
         "timezone": e.timezone, "all_day": e.all_day, "start": o.start_at, "end": o.end_at, "start_date": o.start_date,
         "end_date": o.end_date, "place": o.place_override or e.place, "cancelled": o.is_cancelled or e.is_cancelled,
-        "note": o.note, "capacity": o.capacity, "seats_taken": o.seats_taken, "going_count": o.going_count,
+        "note": o.note, "capacity": o.capacity, "seats_taken": seats.taken, "free_seats": seats.free,
+        "going_count": seats.going, "hosts_going": seats.hosts,
         "maybe_count": o.maybe_count, "waitlist_count": o.waitlist_count, "attended_count": o.attended_count,
         "my_status": my_status, "url": reverse("events:occurrence", args=[e.pk, o.pk]),
     }
@@ -439,7 +451,7 @@ def event_update(request: ApiRequest, event_id: int, payload: EventPatch) -> dic
     return event_out(event, current)
 
 
-@router.post("/{event_id}/cancel", response=EventOut, summary="Cancel an event (hosts); everyone who answered is told")
+@router.post("/{event_id}/cancel", response=EventOut, summary="Cancel an event (hosts); everyone going, undecided or waiting is told")
 def event_cancel(request: ApiRequest, event_id: int, payload: CancelIn) -> dict[str, Any]:
     event, current = access_event(request.auth, event_id)
     services.event_cancel(actor=request.auth, event=event, reason=payload.reason)
@@ -470,7 +482,7 @@ def occurrence_detail(request: ApiRequest, occurrence_id: int) -> dict[str, Any]
     mine: Rsvp | None = detail["my_rsvp"]
     going = mine is not None and mine.status == Rsvp.Status.GOING
     return {
-        **occurrence_out(occurrence, mine.status if mine else None), "description_html": event.description_html,
+        **occurrence_out(occurrence, mine.status if mine else None, detail["seats"]), "description_html": event.description_html,
         "meeting_url": event.meeting_url if event.meeting_url and (going or can_manage) else None,
         "rsvp_deadline": services.rsvp_deadline(event, occurrence), "my_guests": mine.guests if mine else 0,
         "my_attendance": mine.attendance if mine else None, "waitlist_place": detail["waitlist_place"],
@@ -503,7 +515,7 @@ def occurrence_cancel(request: ApiRequest, occurrence_id: int, payload: CancelIn
 def rsvp_set(request: ApiRequest, occurrence_id: int, payload: RsvpIn) -> dict[str, Any]:
     occurrence, _current = access_occurrence(request.auth, occurrence_id)
     rsvp = services.rsvp_set(actor=request.auth, occurrence=occurrence, status=payload.status, guests=payload.guests,
-                             answers=payload.answers)
+                             answers=payload.answers, join_waitlist=payload.join_waitlist)
     return rsvp_out(rsvp)
 
 
@@ -511,6 +523,14 @@ def rsvp_set(request: ApiRequest, occurrence_id: int, payload: RsvpIn) -> dict[s
 def rsvp_cancel(request: ApiRequest, occurrence_id: int) -> dict[str, Any]:
     occurrence, _current = access_occurrence(request.auth, occurrence_id)
     return rsvp_out(services.rsvp_cancel(actor=request.auth, occurrence=occurrence))
+
+
+@router.post("/occurrences/{occurrence_id}/answers/{rsvp_id}/remove", response=RsvpOut,
+             summary="Take someone off a date (hosts): they are told, their seats go to the waitlist")
+def rsvp_remove(request: ApiRequest, occurrence_id: int, rsvp_id: DbId, payload: RemoveIn) -> dict[str, Any]:
+    occurrence, _current = access_occurrence(request.auth, occurrence_id)
+    return rsvp_out(services.rsvp_remove(actor=request.auth, occurrence=occurrence, rsvp_id=rsvp_id,
+                                         note=payload.note))
 
 
 @router.get("/occurrences/{occurrence_id}/attendees", response=AttendeePage,

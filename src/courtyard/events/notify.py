@@ -59,7 +59,7 @@ def promoted(*, occurrence: Occurrence, event: Event, people: list[Profile], act
 
 
 def changed(*, event: Event, occurrence: Occurrence, people: list[Profile], actor: User, what: str) -> None:
-    """Everyone who answered hears about a new time or place, in their own time zone."""
+    """Everyone going, undecided or waiting hears about a new time or place, in their own time zone."""
     for tz_name, users in _by_zone(people).items():
         _send_many(
             recipients=users, kind="event_changed", actor=actor,
@@ -83,16 +83,52 @@ def cancelled(*, event: Event, occurrence: Occurrence, people: list[Profile], ac
         )
 
 
-def reminder(*, event: Event, occurrence: Occurrence, people: list[Profile], kind: str) -> None:
+def reminder(*, event: Event, occurrence: Occurrence, people: list[Profile], kind: str, maybe: bool = False) -> None:
+    """Remind those going, or (``maybe``) those who said maybe, with words that ask them to decide."""
     for tz_name, users in _by_zone(people).items():
         when = local_when(occurrence, event, tz_name)
-        text = (
-            _("Tomorrow: “%(title)s”, %(when)s") if kind == "day" else _("In an hour: “%(title)s”, %(when)s")
-        ) % {"title": event.title, "when": when}
+        if maybe:
+            text = (
+                _("Tomorrow: “%(title)s”, %(when)s. You said maybe: let the hosts know if you are coming")
+                if kind == "day"
+                else _("In an hour: “%(title)s”, %(when)s. You said maybe: let the hosts know if you are coming")
+            ) % {"title": event.title, "when": when}
+        else:
+            text = (
+                _("Tomorrow: “%(title)s”, %(when)s") if kind == "day" else _("In an hour: “%(title)s”, %(when)s")
+            ) % {"title": event.title, "when": when}
         _send_many(
             recipients=users, kind="event_reminder", actor=None, text=text, url=occurrence_url(occurrence),
             object_type=f"occurrence_{kind}", object_id=occurrence.pk,
         )
+
+
+def rsvp_removed(*, event: Event, occurrence: Occurrence, person: Profile, actor: User, note: str) -> None:
+    """The person a host took off a date is told, with the host's note when there is one."""
+    when = local_when(occurrence, event, person.timezone or "UTC")
+    text = _("A host removed your answer to “%(title)s” on %(when)s") % {"title": event.title, "when": when}
+    if note:
+        text = f"{text}: {note}"
+    _send_many(
+        recipients=[person.user], kind="event_rsvp_removed", actor=actor, text=text, url=occurrence_url(occurrence),
+        object_type="occurrence", object_id=occurrence.pk,
+    )
+
+
+def rsvp_received(
+    *, event: Event, occurrence: Occurrence, hosts: list[Profile], person: Profile, status: str, actor: User,
+) -> None:
+    """Hosts who chose it hear that someone answered. The notices of one date are merged by the notifications'
+    ten-minute de-duplication, so a busy date sends a host one notice, and the page shows every answer."""
+    if not hosts:
+        return
+    words = {"going": _("going"), "maybe": _("maybe"), "not_going": _("not going"), "waitlisted": _("on the waitlist")}
+    _send_many(
+        recipients=[h.user for h in hosts], kind="event_rsvp_received", actor=actor,
+        text=_("New answers to “%(title)s”: %(name)s is %(status)s")
+        % {"title": event.title, "name": person.display_name, "status": words.get(status, status)},
+        url=occurrence_url(occurrence), object_type="occurrence", object_id=occurrence.pk,
+    )
 
 
 def feedback_requested(*, event: Event, occurrence: Occurrence, people: list[Profile]) -> None:

@@ -16,17 +16,20 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
@@ -34,6 +37,7 @@ from courtyard.core.access import is_admin
 from courtyard.core.domain import cursors
 from courtyard.events.domain import feedback as feedback_rules
 from courtyard.events.domain import times
+from courtyard.events.domain import waitlist as seat_rules
 from courtyard.events.models import (
     CalendarFeed,
     Event,
@@ -80,6 +84,32 @@ def visible_events(actor: User) -> QuerySet[Event]:
 
 def visible_occurrences(actor: User) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(visible_q(actor, event_key="event_id"))
+
+
+def _hosts_unanswered() -> Coalesce:
+    """Per occurrence, in the same query: its event's active hosts who have not answered it. A host is going to
+    their own event, so they count among the people going (events.domain.waitlist.Seats says why without a
+    seat); a host who answered is counted by their answer instead."""
+    answered = Rsvp.objects.filter(occurrence_id=OuterRef(OuterRef("pk"))).values("profile_id")
+    hosts = (EventHost.objects.filter(event_id=OuterRef("event_id"), profile__is_active=True)
+             .exclude(profile_id__in=answered).order_by().values("event_id").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(hosts, output_field=IntegerField()), Value(0))
+
+
+def with_seats(rows: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    """Occurrences that carry what seat_summary needs (one subquery, no extra query)."""
+    return rows.annotate(hosts_unanswered=_hosts_unanswered())
+
+
+def seat_summary(occurrence: Occurrence, hosts_unanswered: int | None = None) -> seat_rules.Seats:
+    """The seats and people going of a date, counted the one way every surface shows them."""
+    hosts = hosts_unanswered if hosts_unanswered is not None else getattr(occurrence, "hosts_unanswered", None)
+    if hosts is None:
+        hosts = (EventHost.objects.filter(event_id=occurrence.event_id, profile__is_active=True)
+                 .exclude(profile_id__in=Rsvp.objects.filter(occurrence=occurrence).values("profile_id")).count())
+    return seat_rules.seats_of(capacity=occurrence.capacity, seats_taken=occurrence.seats_taken,
+                               going_count=occurrence.going_count, hosts_unanswered=hosts,
+                               waiting=occurrence.waitlist_count)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,11 +165,12 @@ def occurrences_list(
         stamp, pk = position
         rows = rows.filter(Q(start_at__lt=stamp) | Q(start_at=stamp, id__lt=pk)) if past \
             else rows.filter(Q(start_at__gt=stamp) | Q(start_at=stamp, id__gt=pk))
-    items = list(rows.select_related("event", "event__group").prefetch_related(_my_rsvps(me))[: size + 1])
+    items = list(with_seats(rows).select_related("event", "event__group").prefetch_related(_my_rsvps(me))[: size + 1])
     more = len(items) > size
     items = items[:size]
     for item in items:
         item.my_rsvp = item.mine[0] if item.mine else None  # type: ignore[attr-defined]
+        item.seats = seat_summary(item)  # type: ignore[attr-defined]
     next_cursor = cursors.encode_cursor(items[-1].start_at, items[-1].pk) if more and items else None
     return {"items": items, "next_cursor": next_cursor}
 
@@ -232,8 +263,16 @@ def occurrence_detail(
     media = list(Media.objects.filter(event=event, deleted_at__isnull=True).select_related("added_by")
                  .order_by("-created_at")[:24]) if past else []
     feedback_given = past and me is not None and FeedbackGiven.objects.filter(occurrence=occurrence, profile=me).exists()
+    # The hosts, each knowing whether they answered this date (in the same query): those who did not are going.
+    hosts = list(Profile.objects.filter(pk__in=EventHost.objects.filter(event=event).values("profile_id"))
+                 .annotate(answered=Exists(Rsvp.objects.filter(occurrence=occurrence, profile_id=OuterRef("pk"))))
+                 .select_related("department").order_by("full_name"))
+    unanswered = [h for h in hosts if not h.answered and h.is_active]
     return {
-        "hosts": hosts_of(event),
+        "hosts": hosts,
+        "hosts_going": unanswered,
+        "host_ids": {h.pk for h in hosts},  # hosts counted as going without an answer (shown as such)
+        "seats": seat_summary(occurrence, len(unanswered)),
         "questions": list(Question.objects.filter(event=event)),
         "my_rsvp": my_rsvp,
         "going": going,
@@ -254,7 +293,7 @@ def next_occurrence(event: Event) -> Occurrence | None:
 
 
 def occurrences_of(event: Event, *, upcoming_only: bool = False, limit: int = 200) -> list[Occurrence]:
-    rows = Occurrence.objects.filter(event=event)
+    rows = with_seats(Occurrence.objects.filter(event=event))
     if upcoming_only:
         rows = rows.filter(end_at__gt=clock.now())
     return list(rows.order_by("start_at", "id")[:limit])
@@ -271,6 +310,17 @@ def checkin_page(occurrence: Occurrence, *, q: str = "", page_number: Any = 1) -
         default=Value(2), output_field=IntegerField(),
     )).select_related("profile", "profile__department").order_by("rank", "profile__full_name", "pk")
     return Paginator(ordered, CHECKIN_PAGE).get_page(page_number)
+
+
+def answer_of(occurrence: Occurrence, rsvp_id: str | int) -> Rsvp | None:
+    """One answer to this date (None when there is no such answer here, or the id is not a number)."""
+    try:
+        pk = int(rsvp_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return Rsvp.objects.filter(occurrence=occurrence, pk=pk).select_related("profile").first()
 
 
 def attendees_rows(occurrence: Occurrence) -> Iterator[list[str]]:

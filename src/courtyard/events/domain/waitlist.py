@@ -64,7 +64,45 @@ def place(
         return Placement(WAITLISTED, base, reason="queue")
     if fits:
         return Placement(GOING, base + party)
-    return Placement(WAITLISTED, base, reason="full")
+    # Seats are free, just not enough for the whole party: the member is told how many (never "full") and
+    # chooses between fewer guests and the waitlist.
+    return Placement(WAITLISTED, base, reason="party_too_big" if limit else "full")
+
+
+@dataclasses.dataclass(frozen=True)
+class Seats:
+    """What every surface (list cards, the event page, the API) shows about a date's seats, counted one way.
+
+    Seats taken are the going members and their guests (``seats_taken``). A host is going to their own event:
+    a host who has not answered counts among the people going (``hosts``) without taking a seat, because the
+    capacity is the seats offered to attendees; a host who answers takes seats for themselves and their guests
+    like anyone, and a host who says maybe or not going is not counted as going. Capacity checks use the same
+    ``seats_taken``, so the free seats shown are exactly the seats an answer can take."""
+
+    going: int  # people going: members who answered going, plus hosts who have not answered
+    hosts: int  # of those, hosts counted without an answer
+    taken: int  # seats taken: going members and their guests
+    capacity: int | None
+    free: int | None  # None: no limit
+    waiting: int
+
+    @property
+    def full(self) -> bool:
+        """Every seat is taken."""
+        return self.free == 0
+
+    @property
+    def waitlist_only(self) -> bool:
+        """A newcomer answering going joins the waitlist: no seat is free, or people are already waiting (the
+        waitlist is served first, see ``place``)."""
+        return self.capacity is not None and (self.free == 0 or self.waiting > 0)
+
+
+def seats_of(
+    *, capacity: int | None, seats_taken: int, going_count: int, hosts_unanswered: int, waiting: int,
+) -> Seats:
+    return Seats(going=going_count + hosts_unanswered, hosts=hosts_unanswered, taken=seats_taken, capacity=capacity,
+                 free=free_seats(capacity, seats_taken), waiting=waiting)
 
 
 def promotions(capacity: int | None, taken: int, waiting: Sequence[Waiting]) -> list[int]:

@@ -69,6 +69,7 @@ from courtyard.events.services.seats import (
     checkin_self,
     rsvp_cancel,
     rsvp_deadline,
+    rsvp_remove,
     rsvp_set,
     rsvps_release_of_deactivated,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "reminders_send",
     "rsvp_cancel",
     "rsvp_deadline",
+    "rsvp_remove",
     "rsvp_set",
     "rsvps_release_of_deactivated",
     "series_extend",

@@ -229,13 +229,19 @@ def _materialize(event: Event, now: dt.datetime) -> list[Occurrence]:
     return created
 
 
+# Who hears about a change or a cancellation: those going, waiting or undecided. Someone who said not going has
+# said the date does not concern them, so a new time, place or a cancellation is not news for them.
+CONCERNED = (Rsvp.Status.GOING, Rsvp.Status.MAYBE, Rsvp.Status.WAITLISTED)
+
+
 def _answered(occurrences: Iterable[Occurrence]) -> list[Profile]:
-    """Everyone who answered any of these occurrences (going, maybe, not going or waiting), once each."""
+    """Everyone concerned by any of these occurrences (going, maybe or waiting, not "not going"), once each."""
     ids = [o.pk for o in occurrences]
     if not ids:
         return []
     return list(
-        Profile.objects.filter(event_rsvps__occurrence_id__in=ids, is_active=True).select_related("user").distinct()
+        Profile.objects.filter(event_rsvps__occurrence_id__in=ids, event_rsvps__status__in=CONCERNED, is_active=True)
+        .select_related("user").distinct()
     )
 
 
@@ -350,8 +356,8 @@ def event_create(*, actor: User, data: EventData) -> Event:
 
 @transaction.atomic
 def event_update(*, actor: User, event: Event, data: EventData) -> Event:
-    """Change the series: future dates follow (except those changed on their own); everyone who answered them
-    hears about a new time or place. A capacity below the seats already taken is refused."""
+    """Change the series: future dates follow (except those changed on their own); everyone going, undecided or
+    waiting hears about a new time or place. A capacity below the seats already taken is refused."""
     require_manager(standing(actor, event), _("Only the event's hosts can change it."))
     if event.is_cancelled:
         raise Conflict(_("This event is cancelled."), code="cancelled")
@@ -415,7 +421,8 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
 
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
-    """Cancel the whole event: its future dates are cancelled and everyone who answered them is told."""
+    """Cancel the whole event: its future dates are cancelled and everyone going, undecided or
+    waiting is told."""
     require_manager(standing(actor, event), _("Only the event's hosts can cancel it."))
     if event.is_cancelled:
         return event

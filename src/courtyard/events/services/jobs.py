@@ -68,7 +68,8 @@ def occurrences_finalize(*, now: dt.datetime | None = None, limit: int = 200) ->
 
 
 def reminders_send(*, now: dt.datetime | None = None) -> int:
-    """The job (every few minutes): remind those going a day before (09:00 their time) and an hour before.
+    """The job (every few minutes): remind those going, and those who said maybe (in words that ask them to
+    decide), a day before (09:00 their time) and an hour before; each member's notification choices apply.
     Each reminder is claimed (its column set) in the same transaction that sends it, so a retried or doubled
     job never sends one twice. Returns the number of reminders sent."""
     now = now or clock.now()
@@ -76,7 +77,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         candidates = (
             Rsvp.objects.filter(
-                status=Rsvp.Status.GOING, reminded_hour_at__isnull=True, occurrence__start_at__gt=now,
+                status__in=[Rsvp.Status.GOING, Rsvp.Status.MAYBE], reminded_hour_at__isnull=True, occurrence__start_at__gt=now,
                 occurrence__start_at__lte=now + dt.timedelta(hours=40), occurrence__cancelled_at__isnull=True,
                 occurrence__event__cancelled_at__isnull=True, profile__is_active=True,
             )
@@ -84,7 +85,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("occurrence_id", "pk")
         )
-        batches: dict[tuple[int, str], list[Rsvp]] = {}
+        batches: dict[tuple[int, str, bool], list[Rsvp]] = {}
         for rsvp in candidates[:5000]:
             try:
                 zone: dt.tzinfo = zoneinfo.ZoneInfo(rsvp.profile.timezone or "UTC")
@@ -94,12 +95,13 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             for reminder in reminders_due(start=rsvp.occurrence.start_at, member_tz=zone, now=now,
                                           day_sent=rsvp.reminded_day_at is not None,
                                           hour_sent=rsvp.reminded_hour_at is not None, answered_at=answered):
-                batches.setdefault((rsvp.occurrence_id, reminder.kind), []).append(rsvp)
-        for (_occurrence_id, kind), rsvps in batches.items():
+                batches.setdefault((rsvp.occurrence_id, reminder.kind, rsvp.status == Rsvp.Status.MAYBE), []).append(rsvp)
+        for (_occurrence_id, kind, maybe), rsvps in batches.items():
             column = "reminded_day_at" if kind == "day" else "reminded_hour_at"
             Rsvp.objects.filter(pk__in=[r.pk for r in rsvps]).update(**{column: now})
             occurrence = rsvps[0].occurrence
-            notify.reminder(event=occurrence.event, occurrence=occurrence, people=[r.profile for r in rsvps], kind=kind)
+            notify.reminder(event=occurrence.event, occurrence=occurrence, people=[r.profile for r in rsvps], kind=kind,
+                            maybe=maybe)
             sent += len(rsvps)
     return sent
 

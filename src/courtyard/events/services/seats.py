@@ -14,18 +14,20 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courtyard.accounts.models import User
 from courtyard.core import clock
 from courtyard.core.audit import audit_record
 from courtyard.core.errors import Conflict, NotFound
 from courtyard.core.ratelimit import ratelimit_check
+from courtyard.core.validation import clean_text
 from courtyard.events import ledger, notify
 from courtyard.events.access import check, require_manager, standing
 from courtyard.events.domain import checkin as checkin_rules
 from courtyard.events.domain import rules
 from courtyard.events.domain import waitlist as seats
-from courtyard.events.models import Event, Occurrence, Rsvp
+from courtyard.events.models import Event, EventHost, Occurrence, Rsvp
 from courtyard.events.services._common import _fail, _new_code
 from courtyard.people.access import actor_profile
 from courtyard.people.models import Profile
@@ -136,11 +138,22 @@ def _promote(occurrence: Occurrence, event: Event) -> list[Rsvp]:
     return promoted
 
 
+def party_does_not_fit(free: int, party: int, *, at_the_door: bool = False) -> Conflict:
+    """The one message for a party larger than the seats left (never "full" while seats are free)."""
+    left = ngettext("Only %(n)d seat is left", "Only %(n)d seats are left", free) % {"n": free}
+    needs = ngettext("your party needs %(m)d.", "your party needs %(m)d.", party) % {"m": party}
+    advice = (_("Please ask a host to let you in.") if at_the_door
+              else _("Come with fewer guests, or join the waitlist for the whole party."))
+    return Conflict(f"{left}; {needs} {advice}", code="party_does_not_fit")
+
+
 def _apply_answer(
     *, event: Event, occurrence: Occurrence, profile: Profile, status: str, guests: int, answers: dict[str, str],
-    now: dt.datetime,
-) -> Rsvp:
-    """Put one member's answer into effect; the occurrence row must be locked by the caller."""
+    now: dt.datetime, join_waitlist: bool = True,
+) -> tuple[Rsvp, str | None]:
+    """Put one member's answer into effect; the occurrence row must be locked by the caller. Returns the answer
+    and the status it had before (None: no answer yet). Without ``join_waitlist``, a party that finds some seats
+    free but too few is refused with how many are left, rather than put on the waitlist unasked."""
     rsvp = Rsvp.objects.filter(occurrence=occurrence, profile=profile).first()
     old_status = rsvp.status if rsvp is not None else None
     old_party = rsvp.party if rsvp is not None else 0
@@ -157,6 +170,8 @@ def _apply_answer(
             % {"n": free, "g": old_party - 1},
             code="guests_do_not_fit",
         )
+    if placement.reason == "party_too_big" and not join_waitlist:
+        raise party_does_not_fit(seats.free_seats(occurrence.capacity, placement.seats_taken) or 0, party)
     if rsvp is None:
         rsvp = Rsvp(occurrence=occurrence, profile=profile, created_at=now)
     if placement.status == Rsvp.Status.WAITLISTED and old_status != Rsvp.Status.WAITLISTED:
@@ -174,15 +189,20 @@ def _apply_answer(
     rsvp.save()
     if rsvp.status == Rsvp.Status.GOING:
         _record_going(event, occurrence, [rsvp], now)
-    return rsvp
+    return rsvp, old_status
 
 
 @transaction.atomic
 def rsvp_set(
     *, actor: User, occurrence: Occurrence, status: str, guests: int = 0, answers: dict[str, Any] | None = None,
+    join_waitlist: bool = False,
 ) -> Rsvp:
     """Answer going, maybe or not going (with guests and the host's questions). Going when a seat is free and
-    nobody is waiting; otherwise on the waitlist, in arrival order. Freed seats go to the waitlist at once."""
+    nobody is waiting; otherwise on the waitlist, in arrival order. Freed seats go to the waitlist at once.
+
+    A party for which some seats are free, but too few, is refused with the number left (code
+    ``party_does_not_fit``) unless ``join_waitlist`` says the member chose the waitlist. Hosts who asked for
+    it hear about answers (``event_rsvp_received``, off by default)."""
     profile = actor_profile(actor)
     event = occurrence.event
     check(rules.can_rsvp(standing(actor, event)), _("You cannot answer this event."))
@@ -195,11 +215,16 @@ def rsvp_set(
     occurrence.event = event
     now = clock.now()
     _open_for_answers(event, occurrence, now)
-    rsvp = _apply_answer(event=event, occurrence=occurrence, profile=profile, status=status, guests=guests,
-                         answers=cleaned, now=now)
+    rsvp, previous = _apply_answer(event=event, occurrence=occurrence, profile=profile, status=status, guests=guests,
+                                   answers=cleaned, now=now, join_waitlist=join_waitlist)
     audit_record(action="events.rsvp.set", actor=actor, target=rsvp,
                  data={"occurrence": occurrence.pk, "status": rsvp.status, "guests": rsvp.guests})
     _promote(occurrence, event)
+    if rsvp.status != previous:
+        hosts = list(Profile.objects.filter(pk__in=EventHost.objects.filter(event=event).values("profile_id"),
+                                            is_active=True).exclude(pk=profile.pk).select_related("user"))
+        notify.rsvp_received(event=event, occurrence=occurrence, hosts=hosts, person=profile, status=rsvp.status,
+                             actor=actor)
     return rsvp
 
 
@@ -226,8 +251,8 @@ def rsvps_release_of_deactivated(profile_ids: Sequence[int]) -> int:
         occurrence = Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence_id)
         event = occurrence.event
         for rsvp in list(held.filter(occurrence_id=occurrence_id).select_related("profile")):
-            released_rsvp = _apply_answer(event=event, occurrence=occurrence, profile=rsvp.profile,
-                                          status=Rsvp.Status.NOT_GOING, guests=0, answers=rsvp.answers, now=now)
+            released_rsvp, _was = _apply_answer(event=event, occurrence=occurrence, profile=rsvp.profile,
+                                                status=Rsvp.Status.NOT_GOING, guests=0, answers=rsvp.answers, now=now)
             audit_record(action="events.rsvp.released_on_deactivation", target=released_rsvp,
                          data={"occurrence": occurrence.pk, "was": rsvp.status})
             released += 1
@@ -238,6 +263,44 @@ def rsvps_release_of_deactivated(profile_ids: Sequence[int]) -> int:
 def rsvp_cancel(*, actor: User, occurrence: Occurrence) -> Rsvp:
     """Cancel one's answer: not going (the seat, or the place in line, goes to the next person)."""
     return rsvp_set(actor=actor, occurrence=occurrence, status=Rsvp.Status.NOT_GOING)
+
+
+NOTE_LENGTH = 500
+
+
+@transaction.atomic
+def rsvp_remove(*, actor: User, occurrence: Occurrence, rsvp_id: int, note: str = "") -> Rsvp:
+    """A host takes someone off a date (a double booking, someone who left the team): their answer becomes not
+    going, their seats (or place in line) go to the waitlist in arrival order, they are told why (the optional
+    note) and the removal is audited. Answers already marked at the door, and dates that have started, are
+    history and stay as they are."""
+    event = occurrence.event
+    require_manager(standing(actor, event), _("Only the event's hosts can remove someone's answer."))
+    if not isinstance(note, str):
+        raise _fail(_("The note is text."), "bad_note")
+    note = " ".join(clean_text(note, field=_("The note")).split())
+    if len(note) > NOTE_LENGTH:
+        raise _fail(_("Keep the note under %(n)d characters.") % {"n": NOTE_LENGTH}, "too_long")
+    occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+    occurrence.event = event
+    rsvp = Rsvp.objects.filter(occurrence=occurrence, pk=rsvp_id).select_related("profile", "profile__user").first()
+    if rsvp is None:
+        raise NotFound(_("No such answer."))
+    now = clock.now()
+    if occurrence.start_at <= now:
+        raise Conflict(_("This date has started: its answers are history now."), code="started")
+    if rsvp.status == Rsvp.Status.NOT_GOING:
+        raise Conflict(_("%(name)s is already not going.") % {"name": rsvp.profile.display_name}, code="not_going")
+    if rsvp.attendance:
+        raise Conflict(_("%(name)s is already checked in.") % {"name": rsvp.profile.display_name}, code="checked_in")
+    was, guests = rsvp.status, rsvp.guests
+    removed, _previous = _apply_answer(event=event, occurrence=occurrence, profile=rsvp.profile,
+                                       status=Rsvp.Status.NOT_GOING, guests=0, answers=rsvp.answers, now=now)
+    audit_record(action="events.rsvp.removed", actor=actor, target=removed,
+                 data={"occurrence": occurrence.pk, "was": was, "guests": guests, "note": note})
+    notify.rsvp_removed(event=event, occurrence=occurrence, person=rsvp.profile, actor=actor, note=note)
+    _promote(occurrence, event)
+    return removed
 
 
 # --- Attendance -------------------------------------------------------------------------------
@@ -295,7 +358,12 @@ def attendance_set(*, actor: User, occurrence: Occurrence, rsvp_ids: Sequence[in
 @transaction.atomic
 def checkin_self(*, actor: User, occurrence: Occurrence, code: str) -> Rsvp:
     """An attendee checks themselves in with the code shown at the venue. Someone who had not answered (or
-    said maybe) takes a free seat; when the event is full they ask the host."""
+    said maybe, or not going) takes free seats for their whole party, guests included; when too few seats are
+    free they ask a host.
+
+    Someone on the waitlist is refused (code ``waitlisted``) rather than checked in: the waitlist is served in
+    arrival order, and a free seat with people still waiting means the first party in line does not fit yet,
+    so letting a later party in at the door would overtake it. A host can let them in (the check-in list)."""
     profile = actor_profile(actor)
     event = occurrence.event
     check(rules.can_rsvp(standing(actor, event)), _("You cannot check in to this event."))
@@ -311,17 +379,23 @@ def checkin_self(*, actor: User, occurrence: Occurrence, code: str) -> Rsvp:
     if not checkin_rules.matches(code, occurrence.checkin_code):
         raise _fail(_("That code is not right. Check the code shown at the event."), "bad_code")
     rsvp = Rsvp.objects.filter(occurrence=occurrence, profile=profile).first()
+    if rsvp is not None and rsvp.status == Rsvp.Status.WAITLISTED:
+        raise Conflict(_("You are on the waitlist and have no seat yet. Please ask a host to let you in."),
+                       code="waitlisted")
     if rsvp is None or rsvp.status != Rsvp.Status.GOING:
-        # A walk-in: a seat if one is free (the waitlist, if any, is already at the door and not served first).
+        # A walk-in: seats for the whole party if they are free (guests are never dropped to make it fit).
+        party = rsvp.party if rsvp is not None else 1
         free = seats.free_seats(occurrence.capacity, occurrence.seats_taken)
         if free is not None and free < 1:
             raise Conflict(_("The event is full. Please ask a host to let you in."), code="full")
+        if free is not None and free < party:
+            raise party_does_not_fit(free, party, at_the_door=True)
         old = rsvp.status if rsvp is not None else None
         if rsvp is None:
             rsvp = Rsvp(occurrence=occurrence, profile=profile, created_at=now, answers={})
-        rsvp.status, rsvp.guests, rsvp.waitlist_position, rsvp.updated_at = Rsvp.Status.GOING, 0, None, now
+        rsvp.status, rsvp.waitlist_position, rsvp.updated_at = Rsvp.Status.GOING, None, now
         _recount(occurrence, old, Rsvp.Status.GOING)
-        occurrence.seats_taken += 1
+        occurrence.seats_taken += party
         rsvp.save()
         _record_going(event, occurrence, [rsvp], now)
     if rsvp.attendance == Rsvp.Attendance.ATTENDED:

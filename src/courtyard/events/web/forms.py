@@ -155,6 +155,8 @@ class RsvpForm(CleanForm):
     status = forms.ChoiceField(label=_("Your answer"), choices=[c for c in Rsvp.Status.choices if c[0] != "waitlisted"],
                                widget=forms.RadioSelect)
     guests = forms.IntegerField(label=_("Guests"), required=False, min_value=-1000, max_value=1000, initial=0)
+    # Set by the "Join the waitlist" button offered when some seats are free but too few for the party.
+    join_waitlist = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, questions: list[Question] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,13 +170,18 @@ class RsvpForm(CleanForm):
         return {str(q.pk): self.cleaned_data.get(f"q{q.pk}", "") for q in self.questions}
 
 
+class RemoveAnswerForm(CleanForm):
+    note = forms.CharField(label=_("Note to them (optional)"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class OccurrenceForm(CleanForm):
     start = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput(),
                                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     end = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput(),
                               input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
-    note = forms.CharField(label=_("Note to everyone who answered"), required=False, max_length=500,
+    note = forms.CharField(label=_("Note to everyone going, undecided or waiting"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<str:event_id>/<str:occurrence_id>/cancel/", views.occurrence_cancel, name="occurrence_cancel"),
     path("<str:event_id>/<str:occurrence_id>/checkin/", views.checkin, name="checkin"),
     path("<str:event_id>/<str:occurrence_id>/checkin/code/", views.checkin_code_reset, name="checkin_code_reset"),
+    path("<str:event_id>/<str:occurrence_id>/answers/<str:rsvp_id>/remove/", views.answer_remove, name="answer_remove"),
     path("<str:event_id>/<str:occurrence_id>/self-checkin/", views.self_checkin, name="self_checkin"),
     path("<str:event_id>/<str:occurrence_id>/attendees.csv", views.attendees_csv, name="attendees_csv"),
     path("<str:event_id>/<str:occurrence_id>/feedback/", views.feedback, name="feedback"),

@@ -38,6 +38,7 @@ from courtyard.events.web.forms import (
     FeedbackForm,
     MediaForm,
     OccurrenceForm,
+    RemoveAnswerForm,
     RsvpForm,
 )
 from courtyard.people.access import actor_profile
@@ -152,7 +153,7 @@ def edit(request: AuthedRequest, event_id: str) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Event saved. Everyone who answered was told about a new time or place."))
+            messages.success(request, _("Event saved. Everyone going, undecided or waiting was told about a new time or place."))
             return redirect("events:detail", event_id=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": event},
                   status=400 if form.errors else 200)
@@ -163,7 +164,7 @@ def edit(request: AuthedRequest, event_id: str) -> HttpResponse:
 def cancel(request: AuthedRequest, event_id: str) -> HttpResponse:
     event, _current = access_event(request.user, event_id)
     services.event_cancel(actor=request.user, event=event, reason=request.POST.get("reason", ""))
-    messages.success(request, _("The event is cancelled; everyone who answered was told."))
+    messages.success(request, _("The event is cancelled; everyone going, undecided or waiting was told."))
     return redirect("events:detail", event_id=event.pk)
 
 
@@ -186,7 +187,7 @@ def occurrence(request: AuthedRequest, event_id: str, occurrence_id: str) -> Htt
 
 
 def _occurrence_page(request: AuthedRequest, occurrence: Occurrence, current: rules.Standing,
-                     rsvp_form: RsvpForm | None = None, status: int = 200) -> HttpResponse:
+                     rsvp_form: RsvpForm | None = None, status: int = 200, offer_waitlist: bool = False) -> HttpResponse:
     event = occurrence.event
     permissions = _permissions(current, event)
     detail = selectors.occurrence_detail(occurrence, actor=request.user, can_manage=permissions["can_manage"],
@@ -205,7 +206,9 @@ def _occurrence_page(request: AuthedRequest, occurrence: Occurrence, current: ru
         "event": event, "occurrence": occurrence, "rsvp_form": rsvp_form, **permissions, **detail,
         "answers_open": answers_open, "deadline": services.rsvp_deadline(event, occurrence),
         "show_link": bool(event.meeting_url) and (going or permissions["can_manage"]),
-        "free_seats": None if occurrence.capacity is None else max(0, occurrence.capacity - occurrence.seats_taken),
+        "offer_waitlist": offer_waitlist,
+        # Waitlisted and not-going people have no seat: no check-in button for them (the service refuses too).
+        "can_self_checkin": my_rsvp is None or my_rsvp.status in (Rsvp.Status.GOING, Rsvp.Status.MAYBE),
         "feedback_open": event.feedback_enabled and services.feedback_open(occurrence, now)
         and not occurrence.is_cancelled,
         "feedback_eligible": services.feedback_eligible(occurrence, my_rsvp, any_checkins=occurrence.attended_count > 0),
@@ -233,17 +236,51 @@ def rsvp(request: AuthedRequest, event_id: str, occurrence_id: str) -> HttpRespo
         return _occurrence_page(request, occurrence, current, rsvp_form=form, status=400)
     try:
         answer = services.rsvp_set(actor=request.user, occurrence=occurrence, status=form.cleaned_data["status"],
-                                   guests=form.cleaned_data["guests"] or 0, answers=form.answers())
+                                   guests=form.cleaned_data["guests"] or 0, answers=form.answers(),
+                                   join_waitlist=form.cleaned_data["join_waitlist"])
     except ApplicationError as error:
         form.add_error(None, error.message)
-        return _occurrence_page(request, occurrence, current, rsvp_form=form, status=error.status)
+        return _occurrence_page(request, occurrence, current, rsvp_form=form, status=error.status,
+                                offer_waitlist=error.code == "party_does_not_fit")
     if answer.status == Rsvp.Status.WAITLISTED:
-        messages.info(request, _("The event is full: you are on the waitlist. You will be told when a seat is yours."))
+        occurrence.refresh_from_db()
+        free = selectors.seat_summary(occurrence, 0).free
+        if free:
+            messages.info(request, _("You are on the waitlist: the free seats go first to the people waiting before "
+                                     "you. You will be told when seats are yours."))
+        else:
+            messages.info(request, _("The event is full: you are on the waitlist. You will be told when a seat is yours."))
     elif answer.status == Rsvp.Status.GOING:
         messages.success(request, _("You are going. It is in your calendar feed; reminders come a day and an hour before."))
     else:
         messages.success(request, _("Thanks for letting the hosts know."))
     return _back(occurrence)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_remove(request: AuthedRequest, event_id: str, occurrence_id: str, rsvp_id: str) -> HttpResponse:
+    """A host takes someone off a date: a confirmation page with an optional note, then the removal."""
+    occurrence, current = _occurrence_in(request, event_id, occurrence_id)
+    require_manager(current, _("Only the event's hosts can remove someone's answer."))
+    answer = selectors.answer_of(occurrence, rsvp_id)
+    if answer is None:
+        raise NotFound(_("No such answer."))
+    form = RemoveAnswerForm(request.POST or None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rsvp_remove(actor=request.user, occurrence=occurrence, rsvp_id=answer.pk,
+                                 note=form.cleaned_data["note"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(request, _("%(name)s is no longer on the list and was told.")
+                             % {"name": answer.profile.display_name})
+            return redirect("events:checkin", event_id=occurrence.event_id, occurrence_id=occurrence.pk)
+    context = {"event": occurrence.event, "occurrence": occurrence, "answer": answer, "form": form}
+    return render(request, "events/answer_remove.html", context, status=status)
 
 
 @login_required
@@ -265,7 +302,7 @@ def occurrence_edit(request: AuthedRequest, event_id: str, occurrence_id: str) -
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("This date was changed; everyone who answered was told."))
+            messages.success(request, _("This date was changed; everyone going, undecided or waiting was told."))
             return _back(occurrence)
     return render(request, "events/occurrence_form.html", {"form": form, "event": event, "occurrence": occurrence},
                   status=400 if form.errors else 200)
@@ -276,7 +313,7 @@ def occurrence_edit(request: AuthedRequest, event_id: str, occurrence_id: str) -
 def occurrence_cancel(request: AuthedRequest, event_id: str, occurrence_id: str) -> HttpResponse:
     occurrence, _current = _occurrence_in(request, event_id, occurrence_id)
     services.occurrence_cancel(actor=request.user, occurrence=occurrence, reason=request.POST.get("reason", ""))
-    messages.success(request, _("This date is cancelled; everyone who answered was told."))
+    messages.success(request, _("This date is cancelled; everyone going, undecided or waiting was told."))
     return _back(occurrence)
 
 
@@ -308,6 +345,7 @@ def checkin(request: AuthedRequest, event_id: str, occurrence_id: str) -> HttpRe
     q = request.GET.get("q", "")[:100] if request.method == "GET" else request.POST.get("q", "")[:100]
     page = selectors.checkin_page(occurrence, q=q, page_number=request.GET.get("page"))
     context = {"event": occurrence.event, "occurrence": occurrence, "page": page, "q": q,
+               "started": occurrence.start_at <= clock.now(),
                "checkin_url": request.build_absolute_uri(
                    reverse("events:self_checkin", args=[occurrence.event_id, occurrence.pk]))}
     return render_page(request, "events/checkin.html", "events/partials/_checkin_list.html", context)

@@ -66,11 +66,13 @@ KINDS: tuple[Kind, ...] = (
     *_area(
         _("Events"),
         Kind("event_waitlist_promoted", _("Seats from the waitlist"), _("A seat frees up at an event you are waiting for, and it is yours."), EMAIL),
-        Kind("event_changed", _("Event changes"), _("An event you answered moves to another time or place."), EMAIL),
-        Kind("event_cancelled", _("Event cancellations"), _("An event you answered is cancelled."), EMAIL),
-        Kind("event_reminder", _("Event reminders"), _("A day before (at 09:00 your time) and an hour before an event you are going to.")),
+        Kind("event_changed", _("Event changes"), _("An event you are going to, might go to or wait for moves to another time or place."), EMAIL),
+        Kind("event_cancelled", _("Event cancellations"), _("An event you are going to, might go to or wait for is cancelled."), EMAIL),
+        Kind("event_reminder", _("Event reminders"), _("A day before (at 09:00 your time) and an hour before an event you are going to or said maybe to.")),
         Kind("event_feedback", _("Event feedback"), _("After an event you attended: two quick questions for the hosts.")),
         Kind("event_host", _("Hosting events"), _("Someone makes you a host of an event.")),
+        Kind("event_rsvp_removed", _("Removed from an event"), _("A host takes you off the list of an event you answered."), EMAIL),
+        Kind("event_rsvp_received", _("Answers to my events"), _("Someone answers (or changes their answer to) an event you host."), OFF),
     ),
     *_area(
         _("Kudos and celebrations"),
