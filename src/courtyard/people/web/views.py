@@ -178,6 +178,8 @@ def profile_edit(request: AuthedRequest, profile_id: str | None = None) -> HttpR
 @login_required
 @require_POST
 def profile_photo(request: AuthedRequest, profile_id: str) -> HttpResponse:
+    """The photo alone: the edit page's "Remove photo" button posts here (a new photo is saved with the profile
+    form, ``profile_edit``); an upload posted here directly still works."""
     profile = access_profile_for_edit(request.user, profile_id)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid() and form.cleaned_data["remove"]:
