@@ -68,9 +68,9 @@ def test_member_finds_a_colleague_and_edits_own_profile(live_server, page, membe
     Image.new("RGB", (900, 600), (40, 120, 160)).save(photo)
     page.goto(f"{live_server.url}/people/me/edit/")
     page.get_by_label("New photo").set_input_files(str(photo))
-    page.get_by_role("button", name="Upload photo").click()
-    expect(page.get_by_text("Photo updated.")).to_be_visible()
-    expect(page.get_by_role("img", name="Current photo")).to_be_visible()
+    page.get_by_role("button", name="Save profile").click()  # one save: the photo goes with the form
+    expect(page.get_by_text("Profile and photo saved.")).to_be_visible()
+    expect(page.get_by_role("img", name="Photo of Mia")).to_be_visible()
 
     member.refresh_from_db()
     assert member.preferred_name == "Mia"

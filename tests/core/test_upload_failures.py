@@ -127,3 +127,18 @@ def test_the_same_upload_succeeds_once_there_is_room(member, warm_member_client)
     assert response.status_code == 302
     member.refresh_from_db()
     assert [Path(name).name for name in media_files()] == [Path(member.photo.name).name]
+
+
+def test_a_photo_saved_with_the_profile_form_on_a_full_disk_keeps_the_form_and_saves_nothing(member, warm_member_client):
+    before = db_snapshot()
+    with disk_fills_up_at(LIMIT):
+        response = warm_member_client.post(
+            reverse("people:profile_edit_self"),
+            {"timezone": "UTC", "bio": "Typed before the disk filled", "photo": noisy_photo()},
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "no room for this file" in page
+    assert "Typed before the disk filled" in page  # the form keeps what the member typed
+    assert media_files() == []
+    assert db_snapshot() == before  # the bio and time zone were rolled back with the photo

@@ -71,3 +71,45 @@ def test_split_tag_names_never_returns_case_or_accent_duplicates(items):
     assert len(keys) == len(set(keys))
     assert all(n and n == " ".join(n.split()) and len(n) <= 60 for n in names)
     assert len(names) <= 30
+
+
+# --- interests on a directory card ----------------------------------------------------------------------
+
+TAGS = [("Jazz", "jazz"), ("Chess", "chess"), ("Go", "go"), ("Baking", "baking"), ("Rock climbing", "rock-climbing")]
+
+
+def test_card_tags_without_a_match_keep_the_order_and_the_limit():
+    assert d.card_tags(TAGS, interest="", words=[]) == [(0, False), (1, False), (2, False), (3, False)]
+
+
+def test_card_tags_put_the_filtered_interest_first_even_past_the_limit():
+    assert d.card_tags(TAGS, interest="rock-climbing", words=[]) == [(4, True), (0, False), (1, False), (2, False)]
+
+
+def test_card_tags_match_searched_words_as_prefixes_of_any_word_of_the_tag():
+    # "climb" finds "Rock climbing" as the full-text search does; "ock" is not a prefix of any word.
+    assert d.card_tags(TAGS, interest="", words=["climb"])[0] == (4, True)
+    assert all(not matched for _i, matched in d.card_tags(TAGS, interest="", words=["ock"]))
+    assert d.card_tags([("Café culture", "cafe-culture")], interest="", words=["cafe"]) == [(0, True)]
+    assert [i for i, _m in d.card_tags(TAGS, interest="go", words=["jaz"], limit=2)] == [0, 2]
+
+
+# --- the time-zone menu ---------------------------------------------------------------------------------
+
+
+def test_canonical_timezones_drop_aliases():
+    available = ["UTC", "GMT", "EST", "Cuba", "Etc/GMT+5", "US/Eastern", "SystemV/EST5", "Canada/Pacific",
+                 "Europe/Berlin", "America/New_York", "Asia/Calcutta", "Asia/Kolkata", "posix/Europe/Berlin"]
+    assert d.canonical_timezones(available) == ["America/New_York", "Asia/Calcutta", "Asia/Kolkata", "Europe/Berlin", "UTC"]
+    # With the time-zone database's list for people, old names such as Asia/Calcutta go too.
+    listed = ["Europe/Berlin", "America/New_York", "Asia/Kolkata"]
+    assert d.canonical_timezones(available, listed) == ["America/New_York", "Asia/Kolkata", "Europe/Berlin", "UTC"]
+
+
+def test_timezone_menu_puts_the_most_used_then_well_known_zones_first_once():
+    canonical = ["America/New_York", "Asia/Tokyo", "Europe/Berlin", "Europe/Lisbon", "Pacific/Fiji", "UTC"]
+    common, others = d.timezone_menu(canonical, ["Europe/Lisbon", "US/Eastern", "Europe/Berlin"], size=4)
+    # An alias in use is not offered (the member keeps it); the rest of the well-known list fills the menu.
+    assert common == ["Europe/Lisbon", "Europe/Berlin", "UTC", "America/New_York"]
+    assert others == ["Asia/Tokyo", "Pacific/Fiji"]
+    assert sorted(common + others) == sorted(canonical)

@@ -386,3 +386,33 @@ def test_team_and_location_ensure():
     assert location.timezone == ""
     assert services.location_ensure("Berlin", "Europe/Berlin").timezone == "Europe/Berlin"
     assert services.location_ensure("") is None
+
+
+# --- profile_save: the profile form's fields and photo, all or nothing ----------------------------------------
+
+
+def test_profile_save_stores_fields_and_photo_together(member):
+    services.profile_save(actor=member.user, profile=member, data={"bio": "Hello", "pronouns": "she/her"},
+                          photo=image_upload())
+    member.refresh_from_db()
+    assert (member.bio, member.pronouns) == ("Hello", "she/her")
+    assert member.photo.name.endswith(".jpg")
+    actions = set(AuditEntry.objects.filter(object_id=str(member.pk)).values_list("action", flat=True))
+    assert {"people.profile.updated", "people.profile.photo_set"} <= actions
+
+
+def test_profile_save_with_an_unusable_photo_saves_nothing(admin, member, settings):
+    settings.PHOTO_MAX_BYTES = 100  # the photo service refuses it, after the fields were applied
+    before = db_snapshot()
+    with pytest.raises(ApplicationError) as error:
+        services.profile_save(actor=admin.user, profile=member,
+                              data={"bio": "Lost", "team": "Brand new team", "department": member.department},
+                              photo=image_upload())
+    assert error.value.code == "photo_too_large"
+    assert db_snapshot() == before  # neither the bio nor the new team, nor a file
+
+
+def test_profile_save_makes_a_team_given_by_name(admin, member):
+    services.profile_save(actor=admin.user, profile=member, data={"team": "Storage", "department": member.department})
+    member.refresh_from_db()
+    assert (member.team.name, member.team.department) == ("Storage", member.department)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -322,3 +323,142 @@ def test_query_count_is_fixed_and_does_not_grow(member, page_name, django_assert
     assert_page_queries(client, url_for(member), expected, django_assert_num_queries)
     populate(30, member)
     assert_page_queries(client, url_for(member), expected, django_assert_num_queries)
+
+
+# --- one form, one save: the profile with its photo ----------------------------------------------------
+
+
+def test_save_profile_with_a_chosen_photo_saves_the_photo_too(member):
+    client = client_for(member)
+    page = client.get(reverse("people:profile_edit_self")).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert "Upload photo" not in page  # no second button that alone saves the photo
+    response = client.post(
+        reverse("people:profile_edit_self"),
+        {"timezone": "Europe/Berlin", "bio": "Hi there", "visible_fields": ["photo"], "photo": image_upload()},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("people:profile", args=[member.pk])
+    member.refresh_from_db()
+    assert member.bio == "Hi there"
+    assert member.photo.name.endswith(".jpg")
+    html = response.content.decode()
+    assert "Profile and photo saved." in html
+    assert reverse("media", args=[member.photo.name]) in html
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: SimpleUploadedFile("cv.pdf", b"%PDF-1.4 hello", "application/pdf"), "Upload a valid image"),
+        (lambda: image_upload(size=(2000, 2000)), "larger than"),  # refused by the photo service itself
+    ],
+)
+def test_a_bad_photo_rerenders_the_form_with_what_was_typed_and_saves_nothing(admin, member, settings, upload, message):
+    settings.PHOTO_MAX_BYTES = 2000
+    client = client_for(admin)
+    before = db_snapshot()
+    response = client.post(
+        reverse("people:profile_edit", args=[member.pk]),
+        {"full_name": "Mia Renamed", "team": "A new team", "department": member.department_id, "timezone": "UTC",
+         "bio": "Typed with care", "photo": upload()},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "Typed with care" in html
+    assert 'value="Mia Renamed"' in html
+    assert "Edit Mia Member's profile" in html  # the page shows the stored profile, not the refused edit
+    assert db_snapshot() == before
+
+
+def test_a_chosen_photo_lost_to_another_error_is_announced(member):
+    client = client_for(member)
+    response = client.post(reverse("people:profile_edit_self"), {"timezone": "Mars/Olympus", "photo": image_upload()})
+    assert response.status_code == 400
+    assert "choose it again before saving" in response.content.decode()
+    member.refresh_from_db()
+    assert not member.photo
+
+
+def test_the_edit_page_keeps_a_remove_photo_action(member):
+    client = client_for(member)
+    assert 'form="photo-remove"' not in client.get(reverse("people:profile_edit_self")).content.decode()
+    services.profile_photo_set(actor=member.user, profile=member, upload=image_upload())
+    page = client.get(reverse("people:profile_edit_self")).content.decode()
+    assert 'form="photo-remove"' in page
+    assert f'id="photo-remove" method="post" action="{reverse("people:profile_photo", args=[member.pk])}"' in page
+    assert client.post(reverse("people:profile_photo", args=[member.pk]), {"remove": "on"}).status_code == 302
+    member.refresh_from_db()
+    assert not member.photo
+
+
+# --- the profile's local time --------------------------------------------------------------------------
+
+
+def test_profile_shows_the_persons_local_time_not_the_viewers(member, other_member, monkeypatch):
+    monkeypatch.setattr("courtyard.core.clock.now", lambda: dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.UTC))
+    services.profile_update(actor=member.user, profile=member, data={"timezone": "America/New_York"})
+    viewer = client_for(other_member)  # other_member lives in Europe/Berlin, where it is 02:00
+    assert viewer.session["cy_tz"] == "Europe/Berlin"
+    html = viewer.get(reverse("people:profile", args=[member.pk])).content.decode()
+    assert "20:00 local time (America/New_York)" in html
+    assert "02:00 local time" not in html
+
+
+# --- the directory's interest filter ------------------------------------------------------------------
+
+
+def test_interest_filter_is_live_and_suggests_interests(member_client, colleagues):
+    html = member_client.get(reverse("people:directory")).content.decode()
+    assert "from:.cy-live-text" in html
+    for name in ("q", "interest", "skill"):
+        assert f'cy-live-text" type="search" name="{name}"' in html
+    assert 'list="interest-options"' in html
+    options = member_client.get(
+        reverse("people:tag_autocomplete"), {"kind": "interest", "interest": "rock"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<option value="Rock climbing">' in options
+
+
+def test_cards_show_the_matched_interest_first(member_client, colleagues):
+    many = ["Archery", "Baking", "Chess", "Darts", "Zither"]
+    make_profile(full_name="Zoe Zither", department="Sales", interests=many)
+    html = member_client.get(reverse("people:directory"), {"interest": "Zither"}).content.decode()
+    assert "Zoe Zither" in html
+    assert 'cy-tag-match"><span class="visually-hidden">Matches: </span>Zither</span>' in html
+    assert html.index("Zither</span>") < html.index(">Archery<")
+    assert ">Darts<" not in html
+    # A search by a word of the interest marks it the same way; without one, the card shows the first four.
+    html = member_client.get(reverse("people:directory"), {"q": "zith"}).content.decode()
+    assert "Matches: </span>Zither" in html
+    html = member_client.get(reverse("people:directory"), {"department": "", "q": "zoe"}).content.decode()
+    assert "cy-tag-match" not in html
+    assert ">Darts<" in html
+    assert ">Zither<" not in html
+
+
+# --- the time-zone menu ------------------------------------------------------------------------------
+
+
+def test_time_zone_menu_shows_common_zones_first_and_no_aliases(member, other_member):
+    services.profile_update(actor=member.user, profile=member, data={"timezone": "US/Eastern"})
+    make_profile(timezone="Africa/Lagos")
+    make_profile(timezone="Africa/Lagos")
+    client = client_for(member)
+    html = client.get(reverse("people:profile_edit_self")).content.decode()
+    menu = html[html.index('<datalist id="timezones">'):]
+    menu = menu[: menu.index("</datalist>")]
+    values = [part.split('"', 1)[0] for part in menu.split('<option value="')[1:]]
+    assert values[:2] == ["Africa/Lagos", "Europe/Berlin"]  # the organization's most used zones lead
+    assert "UTC" in values[:12]
+    assert "America/New_York" in values[:12]
+    assert len(values) == len(set(values))
+    assert 350 < len(values) < 500
+    assert not {"US/Eastern", "Etc/GMT+5", "EST", "Asia/Calcutta"} & set(values)
+    assert "Asia/Kolkata" in values
+    assert "America/Argentina/Buenos_Aires" in values
+    # The member's old alias is still theirs, and still accepted on save.
+    assert 'value="US/Eastern"' in html
+    response = client.post(reverse("people:profile_edit_self"), {"timezone": "US/Eastern", "bio": "Still here"})
+    assert response.status_code == 302

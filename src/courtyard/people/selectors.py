@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import zoneinfo
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from courtyard.core import clock
-from courtyard.people.domain.directory import newcomer_since
+from courtyard.people.domain.directory import canonical_timezones, card_tags, newcomer_since, timezone_menu
 from courtyard.people.models import Department, Follow, Location, Profile, Tag, Team
 from courtyard.search.backend import FullTextIndex, fulltext_filter
 from courtyard.search.domain.text import normalize_text, search_tokens
@@ -159,7 +163,16 @@ def directory_page(query: DirectoryQuery, page_number: int | str | None, per_pag
     count, profiles = _directory_counted(query)
     paginator = Paginator(profiles.prefetch_related(*_tag_prefetches()), per_page or settings.DIRECTORY_PAGE_SIZE)
     paginator.count = count  # already counted above: the paginator must not count again
-    return paginator.get_page(page_number)
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    words = search_tokens(query.q) if query.q.strip() else []
+    for profile in page.object_list:
+        interests = list(profile.interests.all())
+        chosen = card_tags([(tag.name, tag.slug) for tag in interests], interest=query.interest, words=words)
+        # The card's interests, matched ones first (and marked): the interest a filter or a search found is
+        # never among the ones a card leaves out.
+        profile.card_interests = [(interests[i], matched) for i, matched in chosen]  # type: ignore[attr-defined]
+    return page
 
 
 def directory_filter_options() -> dict[str, Any]:
@@ -293,3 +306,45 @@ def following_of(profile: Profile, limit: int = 1000) -> list[Profile]:
     return list(
         Profile.objects.filter(followers__follower=profile, is_active=True).order_by("full_name", "pk")[:limit]
     )
+
+
+# --- The time-zone menu of the profile form ------------------------------------------------------------------
+
+TIMEZONES_USED_SECONDS = 3600
+
+
+def _zone_tab_lines() -> list[str]:
+    """The time-zone database's ``zone.tab`` (the zones it offers people), from the system's zone files or,
+    where those are missing, from the ``tzdata`` package that ``zoneinfo`` falls back to; empty if neither."""
+    for folder in zoneinfo.TZPATH:
+        candidate = Path(folder) / "zone.tab"
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8").splitlines()
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return []
+
+
+@lru_cache(maxsize=1)
+def canonical_timezone_names() -> tuple[str, ...]:
+    """Every zone worth offering (people/domain/directory.py ``canonical_timezones``): current names only."""
+    listed = {
+        columns[2]
+        for line in _zone_tab_lines()
+        if line and not line.startswith("#") and len(columns := line.split("\t")) >= 3
+    }
+    return tuple(canonical_timezones(zoneinfo.available_timezones(), listed or None))
+
+
+def timezone_choices() -> tuple[list[str], list[str]]:
+    """The profile form's time zones: the common ones (the organization's most used, then well-known zones),
+    then all the others. The most used are counted at most once an hour (one grouped query)."""
+    used: list[str] | None = cache.get("people:timezones-used")
+    if used is None:
+        used = list(
+            Profile.objects.filter(is_active=True).values("timezone").annotate(n=Count("id"))
+            .order_by("-n", "timezone").values_list("timezone", flat=True)[:8]
+        )
+        cache.set("people:timezones-used", used, TIMEZONES_USED_SECONDS)
+    return timezone_menu(canonical_timezone_names(), used)

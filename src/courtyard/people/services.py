@@ -285,6 +285,21 @@ def profile_photo_set(*, actor: User, profile: Profile, upload: UploadedFile) ->
 
 
 @transaction.atomic
+def profile_save(*, actor: User, profile: Profile, data: dict[str, Any], photo: UploadedFile | None = None) -> Profile:
+    """The profile form's one save: its fields (``profile_update``) and, when one was chosen, the new photo
+    (``profile_photo_set``, with its checks), all or nothing. A photo that cannot be used rolls the fields back
+    too, so the member never reads "saved" about half of what they sent. A team may be given by name (the
+    form's text box): it is created with the department inside the same transaction."""
+    if isinstance(data.get("team"), str):
+        data = {**data, "team": team_ensure(data["team"], data.get("department", profile.department))}
+    profile_update(actor=actor, profile=profile, data=data)
+    if photo is not None:
+        # Last, so that nothing can fail after the new file is written.
+        profile_photo_set(actor=actor, profile=profile, upload=photo)
+    return profile
+
+
+@transaction.atomic
 def profile_photo_remove(*, actor: User, profile: Profile) -> Profile:
     if actor.pk != profile.user_id and not is_admin(actor):
         raise PermissionDenied(_("You can only change your own photo."))

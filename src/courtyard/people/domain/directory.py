@@ -79,3 +79,73 @@ def split_tag_names(raw: str | Iterable[str], *, max_tags: int = 30, max_length:
 
 def slugify_tag(name: str) -> str:
     return re.sub(r"[^\w]+", "-", normalize_text(name)).strip("-")[:80] or "tag"
+
+
+# --- Interests on a directory card --------------------------------------------------------------
+
+CARD_TAGS = 4
+
+
+def tag_matches(name: str, slug: str, *, interest: str, words: Sequence[str]) -> bool:
+    """Whether a tag is what the directory was asked for: the interest filter's tag (by slug), or a tag one
+    of whose words starts with a searched word (the rule the full-text search matches profiles by)."""
+    if interest and slug == interest:
+        return True
+    tag_words = re.findall(r"\w+", normalize_text(name))
+    return any(tag_word.startswith(word) for word in words for tag_word in tag_words)
+
+
+def card_tags(tags: Sequence[tuple[str, str]], *, interest: str, words: Sequence[str],
+              limit: int = CARD_TAGS) -> list[tuple[int, bool]]:
+    """Which of a person's tags (``(name, slug)`` pairs, in their usual order) a card shows, and whether each
+    matched: the matched ones first, so a filter or a search never hides the very tag it found, then the
+    others, up to ``limit``. Returns ``(index into tags, matched)`` pairs."""
+    flags = [tag_matches(name, slug, interest=interest, words=words) for name, slug in tags]
+    matched = [(i, True) for i, flag in enumerate(flags) if flag]
+    others = [(i, False) for i, flag in enumerate(flags) if not flag]
+    return (matched + others)[:limit]
+
+
+# --- The time-zone menu -----------------------------------------------------------------------
+
+# Zones many people know, offered first beside the ones the organization uses most.
+WELL_KNOWN_TIMEZONES = (
+    "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
+    "America/Denver", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore",
+    "Asia/Tokyo", "Australia/Sydney",
+)
+# Areas made only of old aliases kept for compatibility ("US/Eastern", "Etc/GMT+5", "SystemV/EST5").
+ALIAS_AREAS = frozenset({"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"})
+
+
+def canonical_timezones(available: Iterable[str], listed: Iterable[str] | None = None) -> list[str]:
+    """The zones worth offering a person, sorted: ``available`` without the compatibility aliases (names with
+    no area such as "EST" or "Cuba", except UTC; the alias areas above). When the time-zone database's own
+    list of zones for people (``zone.tab``: one per region of a country, current names only, so "Asia/Calcutta"
+    and "Europe/Kiev" are not in it) is given, only the zones in it are kept."""
+    keep = set(listed) if listed is not None else None
+    names = []
+    for name in available:
+        if name == "UTC":
+            names.append(name)
+            continue
+        area, slash, _rest = name.partition("/")
+        if not slash or area in ALIAS_AREAS or name.startswith(("posix/", "right/")):
+            continue
+        if keep is not None and name not in keep:
+            continue
+        names.append(name)
+    return sorted(names)
+
+
+def timezone_menu(canonical: Sequence[str], most_used: Sequence[str], *, size: int = 12) -> tuple[list[str], list[str]]:
+    """The time-zone menu in two parts: the common zones (the organization's most used first, then well-known
+    ones, ``size`` at most) and every other canonical zone. A most-used zone that is an old alias is left out
+    of the menu (a member who has it keeps it: validation accepts every valid name)."""
+    known = set(canonical)
+    common: list[str] = []
+    for name in [*most_used, *WELL_KNOWN_TIMEZONES]:
+        if name in known and name not in common and len(common) < size:
+            common.append(name)
+    chosen = set(common)
+    return common, [name for name in canonical if name not in chosen]

@@ -10,7 +10,7 @@ from courtyard.core.web.forms import CleanForm
 from courtyard.people.domain.directory import slugify_tag, split_tag_names
 from courtyard.people.models import Department, Location, Profile
 from courtyard.people.selectors import SORTS, DirectoryQuery
-from courtyard.people.services import timezone_validate, valid_timezones
+from courtyard.people.services import timezone_validate
 
 FIELD_LABELS = {
     "pronouns": _("Pronouns"),
@@ -75,7 +75,13 @@ class ProfileForm(CleanForm):
     manager_email = forms.EmailField(label=_("Manager's email"), required=False)
     start_date = forms.DateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.all(), required=False)
-    timezone = forms.CharField(label=_("Time zone"), max_length=64, widget=forms.TextInput(attrs={"list": "timezones"}))
+    # A text box with suggestions (a <datalist>: common zones first, searchable as one types, no JavaScript
+    # needed); any valid zone name is accepted, including an old alias a member already has.
+    timezone = forms.CharField(
+        label=_("Time zone"), max_length=64,
+        help_text=_("Type a city or region, e.g. Berlin or New_York."),
+        widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off", "spellcheck": "false"}),
+    )
     languages = forms.CharField(label=_("Languages"), max_length=200, required=False, help_text=_("Comma-separated"))
     interests = TagListField(
         label=_("Interests"), required=False, max_length=2000,
@@ -92,6 +98,13 @@ class ProfileForm(CleanForm):
         required=False,
         choices=list(FIELD_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
+    )
+
+    # Saved with the rest of the form, through the photo service (which checks and re-encodes it).
+    photo = forms.ImageField(
+        label=_("New photo"), required=False,
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square and saved with your profile."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
 
     ADMIN_ONLY = ("full_name", "title", "department", "team", "manager_email", "start_date")
@@ -139,10 +152,6 @@ class ProfileForm(CleanForm):
             return timezone_validate(self.cleaned_data["timezone"])
         except Exception as exc:
             raise forms.ValidationError(str(getattr(exc, "message", exc))) from exc
-
-    @staticmethod
-    def timezone_choices() -> list[str]:
-        return sorted(valid_timezones())
 
 
 class PhotoForm(CleanForm):

@@ -51,7 +51,9 @@ def directory(request: AuthedRequest) -> HttpResponse:
 def tag_autocomplete(request: AuthedRequest) -> HttpResponse:
     """Suggestions for the interests and skills inputs (a <datalist> for htmx, JSON otherwise)."""
     kind = request.GET.get("kind", "")
-    text = (request.GET.get("q") or request.GET.get(f"{kind}s") or "")[-200:]
+    # The text comes as ``q``, or under the name of the input that asks: "interests" on the profile form,
+    # "interest" on the directory's filter.
+    text = (request.GET.get("q") or request.GET.get(f"{kind}s") or request.GET.get(kind) or "")[-200:]
     # The input holds a comma-separated list: suggest for the word being typed.
     current = text.rsplit(",", 1)[-1].strip()
     names = selectors.tag_suggestions(kind, current)
@@ -88,7 +90,9 @@ def profile_page(request: AuthedRequest, profile_id: str) -> HttpResponse:
         # The badge tells when someone started, so it follows the start date's visibility.
         "newcomer": "start_date" in visible and is_newcomer(profile.start_date, today, settings.NEWCOMER_DAYS),
         "tenure": tenure_years(profile.start_date, today),
-        "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)),
+        # The person's wall-clock time as a naive time: the template's ``time`` filter converts an aware
+        # datetime to the *viewer's* zone (MemberTimezoneMiddleware activates it), which showed the viewer's clock.
+        "local_time": clock.now().astimezone(clock.safe_zone(profile.timezone)).time(),
         **selectors.profile_detail(profile),
         **selectors.follow_summary(profile, viewer_user_id=request.user.pk),
         # Blocks of apps above people (recognition's kudos and badges: 4 queries), each with its own
@@ -123,7 +127,7 @@ def _profile_changes(form: ProfileForm, profile: Profile) -> dict[str, Any]:
             full_name=data["full_name"].strip(),
             title=data["title"].strip(),
             department=department,
-            team=services.team_ensure(data["team"], department),
+            team=data["team"],  # a name: profile_save finds or creates the team in its transaction
             manager=manager,
             start_date=data["start_date"],
         )
@@ -136,28 +140,37 @@ def profile_edit(request: AuthedRequest, profile_id: str | None = None) -> HttpR
     profile = access_own_profile(request.user) if profile_id is None else access_profile_for_edit(request.user, profile_id)
     admin = is_admin(request.user)
     detail = selectors.profile_detail(profile)
+    photo_lost = False
     if request.method == "POST":
-        form = ProfileForm(request.POST, admin=admin)
+        form = ProfileForm(request.POST, request.FILES, admin=admin)
         if form.is_valid():
             try:
-                services.profile_update(actor=request.user, profile=profile, data=_profile_changes(form, profile))
+                services.profile_save(actor=request.user, profile=profile, data=_profile_changes(form, profile),
+                                      photo=form.cleaned_data["photo"])
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                # Nothing was saved; the page shows the profile as stored, the form what the member typed.
+                profile.refresh_from_db()
+                form.add_error("photo" if error.code.startswith("photo") else None, error.message)
             else:
                 if profile.user_id == request.user.pk:
                     request.session["cy_tz"] = profile.timezone
-                messages.success(request, _("Profile saved."))
+                saved = _("Profile and photo saved.") if form.cleaned_data["photo"] else _("Profile saved.")
+                messages.success(request, saved)
                 return redirect("people:profile", profile_id=profile.pk)
+        # Browsers never refill a file input: say so when a usable photo was chosen but other fields failed.
+        photo_lost = "photo" in request.FILES and not form.has_error("photo")
         status = 400
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(profile, detail["interests"], detail["skills"]), admin=admin)
         status = 200
+    common_timezones, other_timezones = selectors.timezone_choices()
     context = {
         "profile": profile,
         "form": form,
-        "photo_form": PhotoForm(),
+        "photo_lost": photo_lost,
         "field_labels": FIELD_LABELS,
-        "timezones": ProfileForm.timezone_choices(),
+        "common_timezones": common_timezones,
+        "other_timezones": other_timezones,
     }
     return render(request, "people/profile_edit.html", context, status=status)
 
@@ -165,6 +178,8 @@ def profile_edit(request: AuthedRequest, profile_id: str | None = None) -> HttpR
 @login_required
 @require_POST
 def profile_photo(request: AuthedRequest, profile_id: str) -> HttpResponse:
+    """The photo alone: the edit page's "Remove photo" button posts here (a new photo is saved with the profile
+    form, ``profile_edit``); an upload posted here directly still works."""
     profile = access_profile_for_edit(request.user, profile_id)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid() and form.cleaned_data["remove"]:
