@@ -12,7 +12,7 @@ def test_every_seeder_has_the_shape_and_runs_people_first_search_last():
     found = seeders()
     assert all(isinstance(part, Seeder) for part in found)
     assert [part.name for part in found] == [
-        "people", "groups", "events", "pairing", "recognition", "surveys", "insights", "search",
+        "people", "groups", "events", "pairing", "recognition", "surveys", "welcome", "insights", "search",
     ]
     assert seeder("groups") is found[1]
 
