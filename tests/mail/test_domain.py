@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courtyard.mail.domain import delivery, quiet
+from courtyard.mail.domain.items import SUBJECT_LENGTH, headline
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -125,3 +126,26 @@ def test_emails_about_one_target_share_a_root_and_mixed_ones_do_not():
     assert delivery.common_target([("thread", 4), ("thread", 5)]) is None
     assert delivery.common_target([("badge", None)]) is None
     assert delivery.common_target([]) is None
+
+
+# --- subject lines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("notice", "subject"), [
+    ("Meet Emily Taylor, your buddy (works in the same place; shares working hours). Start with a coffee this week.",
+     "Meet Emily Taylor, your buddy"),
+    ("Ana Ribeiro (Account Management) thanked you: great demo!", "Ana Ribeiro thanked you: great demo!"),
+    ("Ok. Then more words follow here.", "Ok. Then more words follow here."),  # a first sentence too short to stand alone
+    ("Line one\nline two", "Line one line two"),
+])
+def test_a_subject_is_the_notice_s_first_sentence_without_bracketed_details(notice, subject):
+    assert headline(notice) == subject
+
+
+@given(st.text(max_size=400))
+def test_a_subject_is_one_line_and_never_too_long(notice):
+    subject = headline(notice)
+    assert "\n" not in subject
+    assert "\r" not in subject
+    assert len(subject) <= SUBJECT_LENGTH
+    assert bool(subject) == bool(notice.split())

@@ -17,10 +17,9 @@ from django.utils.translation import ngettext
 
 from courtyard.accounts.models import User
 from courtyard.mail.domain.delivery import common_target, thread_root_id
-from courtyard.mail.domain.items import MailItem
+from courtyard.mail.domain.items import MailItem, headline
 from courtyard.mail.tokens import ALL, unsubscribe_token
 
-SUBJECT_LENGTH = 150
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
@@ -38,8 +37,7 @@ class Rendered:
 
 def subject_for(items: Sequence[MailItem]) -> str:
     if len(items) == 1:
-        text = " ".join(items[0].text.split())  # one line: a header never carries a line break
-        return text if len(text) <= SUBJECT_LENGTH else text[: SUBJECT_LENGTH - 1] + "…"
+        return headline(items[0].text)
     return ngettext(
         "%(count)d new notification on %(site)s", "%(count)d new notifications on %(site)s", len(items)
     ) % {"count": len(items), "site": settings.SITE_NAME}
