@@ -53,7 +53,7 @@ DAY = dt.datetime(2031, 6, 2)
 # plus the morning survey reminder (09:05).
 MINUTES = [DAY + dt.timedelta(hours=2, minutes=30 + m) for m in range(60)] + [
     DAY + dt.timedelta(hours=9, minutes=m) for m in range(10)
-]
+] + [DAY + dt.timedelta(hours=6, minutes=17), DAY + dt.timedelta(hours=8, minutes=47)]  # welcome's daily jobs
 
 
 @pytest.fixture(autouse=True)
