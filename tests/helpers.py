@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections, connection, connections
 from PIL import Image
 
 
@@ -62,3 +65,27 @@ def db_snapshot() -> dict[str, Any]:
     media = Path(settings.MEDIA_ROOT)
     rows["media"] = sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
     return rows
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in parallel threads, released together by a barrier; each thread has its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            close_old_connections()
+            connection.ensure_connection()  # connect before the barrier, so the race is on the rows, not on sockets
+            barrier.wait(timeout=60)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -3,12 +3,10 @@ database connection (one thread each), and the seats, the waitlist order and the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 
 from courtyard.core import clock
 from courtyard.core.errors import ApplicationError
@@ -16,36 +14,13 @@ from courtyard.events import services
 from courtyard.events.models import Occurrence, Rsvp
 from tests.events.conftest import make_event
 from tests.factories import make_profile
+from tests.helpers import at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in parallel threads, released together by a barrier; each thread has its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            close_old_connections()
-            connection.ensure_connection()  # connect before the barrier, so the race is on the rows, not on sockets
-            barrier.wait(timeout=60)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def answer(profile, occurrence_id: int, status: str = "going", guests: int = 0,

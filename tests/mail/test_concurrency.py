@@ -4,47 +4,23 @@ member arriving at the same instant make one email, and jobs sending the same de
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 
 from courtyard.core import clock
 from courtyard.mail import services
 from courtyard.mail.models import Delivery, DeliveryItem
 from courtyard.notifications import services as notification_services
+from tests.helpers import at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"),
 ]
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            close_old_connections()
-            connection.ensure_connection()
-            barrier.wait(timeout=60)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_first_notices_at_the_same_instant_join_one_email(member):
