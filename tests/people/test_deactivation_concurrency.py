@@ -11,8 +11,8 @@ from courtyard.events.models import Occurrence, Rsvp
 from courtyard.people.services import member_set_active
 from tests.events.conftest import make_event
 from tests.events.test_concurrency import answer
-from tests.helpers import at_once
 from tests.factories import make_profile
+from tests.helpers import at_once
 
 pytestmark = [
     pytest.mark.postgres,
