@@ -21,27 +21,12 @@ from aiosmtpd.controller import Controller
 from courtyard.core import clock
 from courtyard.mail.models import Delivery
 from courtyard.notifications import services as notification_services
-from courtyard.notifications import targets
+
+# The notifications tests' "probe" targets (readable unless revoked), autouse here too.
+from tests.notifications.conftest import PROBE, REVOKED, probe_targets  # noqa: F401
 
 # aiosmtpd logs every SMTP command at INFO: quiet in test output.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
-
-PROBE = "probe"
-REVOKED: set[int] = set()
-
-
-def _probe_readable(user, object_id) -> bool:
-    return object_id is not None and object_id not in REVOKED
-
-
-@pytest.fixture(autouse=True)
-def probe_targets():
-    targets.register(PROBE, _probe_readable)
-    REVOKED.clear()
-    yield REVOKED
-    targets.unregister(PROBE)
-    REVOKED.clear()
-
 
 @pytest.fixture(autouse=True)
 def _mail_settings(settings):
